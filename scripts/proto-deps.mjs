@@ -71,7 +71,7 @@ function printMessage(m, indent) {
   const lines = [`${indent}message ${m.name} {`];
   const oneofFields = new Map();
   for (const field of m.field) {
-    if (field.oneofIndex === undefined) lines.push(`${inner}${fieldLine(field, true)}`);
+    if (!Object.hasOwn(field, "oneofIndex")) lines.push(`${inner}${fieldLine(field, true)}`);
     else {
       const list = oneofFields.get(field.oneofIndex) ?? [];
       list.push(field);

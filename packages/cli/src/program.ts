@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { resolveEndpoint } from "@skein/sdk";
+
+/** Exit codes: 0 success, 1 the work failed, 2 the command line or an input was invalid. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Builds the `skein` command. Commands report through `io` so tests can run them in-process. */
+export function buildProgram(io: Io): Command {
+  const program = new Command("skein")
+    .description("Skein: define typed workflows in TypeScript, run them locally or on your clusters.")
+    .version(version, "-v, --version", "print the version")
+    .option("--endpoint <url>", "admin service address (env SKEIN_ENDPOINT, default http://localhost:8088)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError("(run skein --help for usage)")
+    .exitOverride();
+
+  program
+    .command("info")
+    .description("print the CLI version, runtime and the admin endpoint it would use")
+    .action(() => {
+      const endpoint = resolveEndpoint(program.opts<{ endpoint?: string }>().endpoint, io.env);
+      io.out(`skein ${version}\nnode ${process.versions.node}\nendpoint ${endpoint}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns its exit code instead of exiting, mapping usage errors to 2. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return EXIT_OK;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end through exitOverride with code 0; everything else is a usage error.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof Error && error.name === "EndpointError") {
+      io.err(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}

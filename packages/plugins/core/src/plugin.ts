@@ -1,0 +1,55 @@
+import type {
+  ExecutionError,
+  LiteralMap,
+  TaskExecutionIdentifier,
+  TaskExecutionPhase,
+  TaskLog,
+  TaskTemplate,
+} from "@skein/idl";
+
+/** What a plugin is told about one task attempt. */
+export interface TaskAttempt {
+  /** Identifies the attempt; the same id always names the same external resource. */
+  readonly id: TaskExecutionIdentifier;
+  readonly template: TaskTemplate;
+  readonly inputs: LiteralMap;
+  /** Blob-store prefix where the attempt writes offloaded outputs and checkpoints. */
+  readonly outputPrefix: string;
+  /** Aborted when the attempt must stop (execution terminated, timeout, lease lost). */
+  readonly signal: AbortSignal;
+}
+
+/** What a plugin reports about an attempt each time it is asked. */
+export interface TaskStatus {
+  readonly phase: TaskExecutionPhase;
+  readonly outputs?: LiteralMap;
+  readonly error?: ExecutionError;
+  readonly logs?: readonly TaskLog[];
+  /** A short human-readable reason for the current phase. */
+  readonly message?: string;
+}
+
+/**
+ * A backend that runs tasks of some types. Every method is idempotent, since propeller may call it
+ * again after a crash: `create` for an attempt that already has a resource returns that resource's
+ * state, `delete` of a gone resource succeeds.
+ *
+ * `State` is the plugin's own handle to the external resource (a process id, a job id); propeller
+ * persists it between calls as JSON, so it must survive `JSON.stringify`.
+ */
+export interface BackendPlugin<State = unknown> {
+  create(attempt: TaskAttempt): Promise<State>;
+  get(attempt: TaskAttempt, state: State): Promise<TaskStatus>;
+  delete(attempt: TaskAttempt, state: State): Promise<void>;
+}
+
+/** A registry entry: cheap to declare, loaded on first use. */
+export interface PluginEntry {
+  /** Unique id, lowercase with dashes (`process`, `databricks`). */
+  readonly id: string;
+  /** Task types this plugin runs (`TaskTemplate.type`). */
+  readonly taskTypes: readonly string[];
+  /** Whether this plugin runs task types that no other entry claims. At most one entry may be. */
+  readonly isDefault?: boolean;
+  load(): Promise<BackendPlugin>;
+}

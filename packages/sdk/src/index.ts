@@ -1,0 +1,1 @@
+export { DEFAULT_ENDPOINT, EndpointError, resolveEndpoint } from "./endpoint.js";

@@ -1,0 +1,3 @@
+export { ConfigError, parseConfig, portSchema, urlSchema } from "./config.js";
+export type { EnvBindings } from "./config.js";
+export { serviceConfigShape, serviceEnvBindings } from "./service-config.js";

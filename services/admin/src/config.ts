@@ -1,0 +1,30 @@
+import { parseConfig, serviceConfigShape, serviceEnvBindings, urlSchema } from "@skein/server";
+import { z } from "zod";
+
+/** Admin's configuration: the shared service settings plus the control plane's own. */
+export const adminConfigSchema = z.object({
+  ...serviceConfigShape(8088),
+  /** Where admin reaches the cluster router; unset in the sandbox, where the router runs in-process. */
+  routerEndpoint: urlSchema("http:", "https:").optional(),
+  /** Domains every project gets. */
+  domains: z
+    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label"))
+    .min(1)
+    .default(["development", "staging", "production"]),
+  /** Default maximum of concurrently running nodes per execution (0 = unlimited). */
+  maxParallelism: z.coerce.number().int().min(0).default(25),
+});
+
+export type AdminConfig = z.output<typeof adminConfigSchema>;
+
+/** Reads admin's configuration from flags (`overrides`) and the environment, once, at start. */
+export function loadAdminConfig(
+  overrides: Partial<z.input<typeof adminConfigSchema>> = {},
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): AdminConfig {
+  return parseConfig("admin", adminConfigSchema, {
+    env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM" },
+    source,
+    overrides,
+  });
+}

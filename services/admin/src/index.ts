@@ -1,0 +1,2 @@
+export { adminConfigSchema, loadAdminConfig } from "./config.js";
+export type { AdminConfig } from "./config.js";

@@ -1,0 +1,2 @@
+export { loadRouterConfig, routerConfigSchema } from "./config.js";
+export type { RouterConfig } from "./config.js";

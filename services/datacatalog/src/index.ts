@@ -1,0 +1,2 @@
+export { datacatalogConfigSchema, loadDatacatalogConfig } from "./config.js";
+export type { DatacatalogConfig } from "./config.js";

@@ -1,0 +1,2 @@
+export { loadPropellerConfig, propellerConfigSchema } from "./config.js";
+export type { PropellerConfig } from "./config.js";
