@@ -1,6 +1,58 @@
 export { assertNever } from "./assert-never.js";
+export {
+  CompileErrors,
+  compileDynamicJob,
+  compileTask,
+  compileWorkflow,
+  END_NODE,
+  formatCompileErrors,
+  START_NODE,
+} from "./compiler/index.js";
+export type { CompileError, CompileErrorCode, CompileInput, CompileResult, DynamicJobContext } from "./compiler/index.js";
 export { isSuccessfulNodePhase, isTerminalNodePhase, isTerminalTaskPhase, isTerminalWorkflowPhase } from "./phases.js";
-export { describeType } from "./types/describe-type.js";
+export {
+  blobCastable,
+  blobType,
+  canonicalJson,
+  canonicalTypeJson,
+  describeType,
+  enumType,
+  isCastable,
+  isNoneType,
+  listType,
+  mapType,
+  optionalType,
+  simpleType,
+  structType,
+  taggedType,
+  typesEqual,
+  unionType,
+} from "./types/index.js";
+export {
+  blobLiteral,
+  boolLiteral,
+  cacheKey,
+  canonicalLiteralJson,
+  canonicalLiteralMapJson,
+  checkLiteral,
+  checkLiteralMap,
+  describeLiteral,
+  floatLiteral,
+  hashLiteralMap,
+  hashMessage,
+  intLiteral,
+  listLiteral,
+  literalFits,
+  literalMap,
+  mapLiteral,
+  noneLiteral,
+  selectUnionVariant,
+  sha256Base64Url,
+  stringLiteral,
+  structLiteral,
+  unionLiteral,
+} from "./literals/index.js";
+export type { CacheKey } from "./literals/index.js";
 export type {
   Decision,
   EngineEvent,
