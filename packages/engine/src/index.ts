@@ -53,6 +53,7 @@ export {
   unionLiteral,
 } from "./literals/index.js";
 export type { CacheKey } from "./literals/index.js";
+export { childExecutionName, createEngine, decodeState, encodeState } from "./executor/index.js";
 export type {
   Decision,
   EngineEvent,
@@ -62,6 +63,7 @@ export type {
   ExecutionState,
   NodePath,
   NodeState,
+  NodeTable,
   Step,
   WorkflowEngine,
-} from "./executor/api.js";
+} from "./executor/index.js";

@@ -2,6 +2,11 @@
 // propeller). The engine never performs I/O: a driver feeds it events and carries out the
 // decisions it returns. Everything here is plain data; `ExecutionState` survives
 // `encodeState`/`decodeState` so a driver can persist it and resume after a crash.
+//
+// Event handling rules: an event that no longer applies (a late result of an aborted or retried
+// attempt, a timer whose purpose passed, anything after the workflow ended) is ignored: `handle`
+// returns the same state object with no decisions and no records. An event naming a node path
+// that does not exist in the workflow throws an Error naming it.
 import type {
   CompiledWorkflowClosure,
   DynamicJobSpec,
@@ -68,7 +73,11 @@ export type EngineEvent =
     }
   /** A timer set by a `setTimer` decision is due. Stale timers are ignored. */
   | { readonly type: "timerFired"; readonly timer: string }
-  /** A value arrived for a signal the engine waits on (approve: a boolean literal). */
+  /**
+   * A value arrived for a signal the engine waits on (approve: a boolean literal). Deliver it after
+   * the `waitSignal` decision: a signal nobody waits on is dropped. Every gate waiting on the id
+   * takes the value.
+   */
   | { readonly type: "signal"; readonly signalId: string; readonly value: Literal }
   /** A child execution started by `startChild` ended. */
   | {
@@ -83,8 +92,17 @@ export type EngineEvent =
 
 /** Work the driver must carry out. Decisions are idempotent to repeat after a crash. */
 export type Decision =
-  /** Look the task's outputs up in the cache; answer with a `cacheResult` event. */
-  | { readonly type: "lookupCache"; readonly node: NodePath; readonly task: TaskTemplate; readonly inputs: LiteralMap }
+  /**
+   * Look the task's outputs up in the cache; answer with a `cacheResult` event. `cacheVersion` is
+   * the effective cache version (node metadata overrides the task's `discovery_version`).
+   */
+  | {
+      readonly type: "lookupCache";
+      readonly node: NodePath;
+      readonly task: TaskTemplate;
+      readonly inputs: LiteralMap;
+      readonly cacheVersion: string;
+    }
   /** Run one attempt of a task; answer with `attemptSucceeded` or `attemptFailed`. */
   | {
       readonly type: "startAttempt";
@@ -105,8 +123,12 @@ export type Decision =
       readonly inputs: LiteralMap;
       readonly outputs: LiteralMap;
       readonly attempt: number;
+      readonly cacheVersion: string;
     }
-  /** Fire `timerFired{timer}` at `at` (retry backoff, sleep gates, timeouts). */
+  /**
+   * Fire `timerFired{timer}` at `at` (retry backoff, sleep gates, timeouts). Timer ids are
+   * engine-chosen and unique per purpose; setting an id again replaces the earlier time.
+   */
   | { readonly type: "setTimer"; readonly timer: string; readonly at: number }
   /** Wait for a signal; answer with a `signal` event. `type` is BOOLEAN for approvals. */
   | {
@@ -133,12 +155,16 @@ export type EngineRecord =
       readonly type: "node";
       readonly node: NodePath;
       readonly phase: NodeExecutionPhase;
+      /** The node's current (or last) attempt; 0 for nodes that run no attempts. */
       readonly attempt: number;
       readonly at: number;
       readonly cacheStatus?: CatalogCacheStatus;
       readonly error?: ExecutionError;
       readonly outputs?: LiteralMap;
-      /** For RUNNING after a failure: why the previous attempt is being retried and after what delay. */
+      /**
+       * Set on the RUNNING record emitted when an attempt failed and will be retried: `attempt` is
+       * the failed attempt, `error` why it failed, and the next attempt starts after this delay.
+       */
       readonly retryDelayMs?: number;
     }
   | {
@@ -163,11 +189,30 @@ export interface NodeState {
   readonly outputs?: LiteralMap;
   readonly error?: ExecutionError;
   readonly cacheStatus?: CatalogCacheStatus;
-  /** Engine-private progress of composite nodes (chosen branch, map item counts, dynamic spec...). */
+  /**
+   * Engine-private progress (task stage, chosen branch, map item counts, dynamic spec...). Opaque to
+   * drivers: read it only through `encodeState`.
+   */
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
-/** The whole execution, as a serializable value. Treat it as immutable: the engine returns new state. */
+/**
+ * The nodes of an execution by path: a persistent map (updates share structure, so each event
+ * costs O(log n), not a copy of every node). Iteration order is deterministic but not sorted.
+ */
+export interface NodeTable {
+  get(path: NodePath): NodeState | undefined;
+  has(path: NodePath): boolean;
+  readonly size: number;
+  entries(): IterableIterator<[NodePath, NodeState]>;
+  keys(): IterableIterator<NodePath>;
+}
+
+/**
+ * The whole execution, as a serializable value. Immutable: the engine never changes a state it was
+ * given, it returns a new one sharing structure with the old, so a driver may keep and re-use any
+ * state it holds. Only states made by `initialState`, `handle` or `decodeState` are accepted.
+ */
 export interface ExecutionState {
   readonly phase: WorkflowExecutionPhase;
   readonly startedAt?: number;
@@ -175,8 +220,9 @@ export interface ExecutionState {
   readonly inputs?: LiteralMap;
   readonly outputs?: LiteralMap;
   readonly error?: ExecutionError;
-  readonly nodes: Readonly<Record<NodePath, NodeState>>;
-  /** Engine-private bookkeeping (pending timers, waiting queues) that must survive a restart. */
+  /** Nodes that started (a node absent here has not been reached yet). */
+  readonly nodes: NodeTable;
+  /** Engine-private bookkeeping (slot queue, pending dependency counts, signal waiters). Opaque. */
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
@@ -189,9 +235,12 @@ export interface Step {
 
 /** The execution state machine over one compiled workflow. */
 export interface WorkflowEngine {
-  /** The state before `start`. */
+  /** The state before `start` (phase QUEUED, no nodes). */
   initialState(): ExecutionState;
-  /** Applies one event at driver time `now` (ms); deterministic given (state, event, now). */
+  /**
+   * Applies one event at driver time `now` (ms); deterministic given (state, event, now). Decisions
+   * come in the order they should be carried out; records in the order things happened.
+   */
   handle(state: ExecutionState, event: EngineEvent, now: number): Step;
 }
 

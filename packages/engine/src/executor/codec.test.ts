@@ -1,0 +1,99 @@
+import { create } from "@bufbuild/protobuf";
+import { LiteralSchema, WorkflowExecutionPhase as W, type Literal } from "@skein/idl";
+import { describe, expect, test } from "vitest";
+import { decodeState, encodeState } from "./codec.js";
+import { createEngine } from "./engine.js";
+import { runWorkflow, type DriverConfig } from "./test-driver.js";
+import {
+  approveNode,
+  arrayNode,
+  bool,
+  closure,
+  dynamicSpec,
+  INT,
+  input,
+  int,
+  list,
+  listOf,
+  lmap,
+  promise,
+  readInt,
+  sumPlusOne,
+  task,
+  taskNode,
+  userErr,
+  workflow,
+} from "./test-fixtures.js";
+
+const add = task("add", { inputs: { x: INT }, retries: 1, initialDelayMs: 5 });
+const gen = task("gen", { inputs: { x: INT } });
+const binary: Literal = create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "binary", value: { value: new Uint8Array([0, 255, 7]), tag: "msgpack" } } } } });
+const huge = int(2n ** 62n + 1n);
+
+// A bit of everything: retries with backoff, a dynamic node, an array, an approval gate.
+const wf = workflow("wf", {
+  inputs: { x: INT, xs: listOf(INT) },
+  nodes: [
+    taskNode("n0", "add", { x: input("x") }),
+    taskNode("dyn", "gen", { x: promise("n0", "o0") }),
+    arrayNode("arr", taskNode("item", "add"), { x: input("xs") }, { parallelism: 1 }),
+    approveNode("gate", "go", { x: promise("dyn", "o0") }),
+    taskNode("last", "add", { x: promise("gate", "x") }),
+  ],
+  outputBindings: { y: promise("last", "o0"), ys: promise("arr", "o0") },
+});
+const engine = createEngine(closure(wf, { tasks: [add, gen] }), { maxParallelism: 2 });
+const config: DriverConfig = {
+  tasks: {
+    add: (ctx) => (ctx.node === "n0" && ctx.attempt === 0 ? { kind: "fail", error: userErr("Flaky") } : sumPlusOne(ctx)),
+    gen: () => ({ kind: "dynamic", spec: dynamicSpec([taskNode("d0", "add", { x: input("x") })], { o0: promise("d0", "o0") }, [add]) }),
+  },
+  signals: { go: { value: bool(true), afterMs: 3 } },
+};
+const inputs = lmap({ x: int(1), xs: list([int(1), int(2), int(3)]) });
+
+describe("encodeState / decodeState", () => {
+  test("a state survives the round trip at every step of an execution", () => {
+    let steps = 0;
+    for (let stop = 1; ; stop++) {
+      const partial = runWorkflow(engine, inputs, { ...config, stopAfterEvents: stop });
+      const text = encodeState(partial.state);
+      expect(encodeState(decodeState(text))).toBe(text);
+      steps++;
+      if (partial.pending.length === 0) break;
+    }
+    expect(steps).toBeGreaterThan(10);
+  });
+
+  test("int64 beyond 2^53 and bytes survive", () => {
+    const wfIo = workflow("io", { inputs: { a: INT, b: INT }, nodes: [], outputBindings: { a: input("a"), b: input("b") } });
+    const run = runWorkflow(createEngine(closure(wfIo)), lmap({ a: huge, b: binary }), { tasks: {} });
+    const back = decodeState(encodeState(run.state));
+    expect(readInt(back.outputs?.literals.a)).toBe(2n ** 62n + 1n);
+    expect(back.outputs?.literals.b).toEqual(binary);
+    expect(back.inputs).toEqual(run.state.inputs);
+  });
+
+  test("an execution resumed from a decoded state ends exactly as an uninterrupted one", () => {
+    const whole = runWorkflow(engine, inputs, config);
+    expect(whole.state.phase).toBe(W.SUCCEEDED);
+    for (const stop of [2, 5, 9, 14]) {
+      const first = runWorkflow(engine, inputs, { ...config, stopAfterEvents: stop });
+      const resumed = runWorkflow(engine, inputs, { ...config, startAt: first.now, resume: { state: decodeState(encodeState(first.state)), pending: first.pending } });
+      expect(encodeState(resumed.state)).toBe(encodeState(whole.state));
+      expect([...first.records, ...resumed.records]).toEqual(whole.records);
+    }
+    expect(whole.state.outputs?.literals.ys).toEqual(list([int(2), int(3), int(4)]));
+  });
+
+  test("malformed text is rejected naming the problem", () => {
+    expect(() => decodeState("{")).toThrow(/^decodeState: not JSON/);
+    const good = JSON.parse(encodeState(runWorkflow(engine, inputs, { ...config, stopAfterEvents: 3 }).state)) as Record<string, unknown>;
+    expect(() => decodeState(JSON.stringify({ ...good, version: 99 }))).toThrow("decodeState: state.version 99 is not supported (expected 1)");
+    expect(() => decodeState(JSON.stringify({ ...good, running: "x" }))).toThrow("decodeState: state.running must be a number");
+    const nodes = good.nodes as [string, Record<string, unknown>][];
+    const broken = nodes.map(([p, n], i) => [p, i === 0 ? { ...n, detail: { kind: "mystery" } } : n]);
+    expect(() => decodeState(JSON.stringify({ ...good, nodes: broken }))).toThrow(/^decodeState: state\.nodes\[0\]\[1\]\.detail\.kind must be one of task, /);
+    expect(() => decodeState(JSON.stringify({ ...good, inputs: { literals: { a: { scalar: 5 } } } }))).toThrow(/^decodeState: state\.inputs is not a valid skein\.core\.v1\.LiteralMap/);
+  });
+});

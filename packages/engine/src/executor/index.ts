@@ -1,0 +1,17 @@
+// The execution core: one state machine shared by the local runner and the cluster data plane.
+export type {
+  Decision,
+  EngineEvent,
+  EngineFactory,
+  EngineRecord,
+  ExecutionOptions,
+  ExecutionState,
+  NodePath,
+  NodeState,
+  NodeTable,
+  Step,
+  WorkflowEngine,
+} from "./api.js";
+export { createEngine } from "./engine.js";
+export { decodeState, encodeState } from "./codec.js";
+export { childExecutionName } from "./child-name.js";
