@@ -93,7 +93,7 @@ export interface TaskOptions {
 export function task(name: string, o: TaskOptions = {}): TaskTemplate {
   return create(TaskTemplateSchema, {
     id: id(name),
-    type: "python-task",
+    type: "typescript",
     interface: { inputs: vars(o.inputs), outputs: vars(o.outputs ?? { o0: INT }) },
     metadata: {
       discoverable: o.cache ?? false,
