@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { resolveEndpoint } from "@skein/sdk";
+import { runCommand } from "./run/run-command.js";
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line or an input was invalid. */
 export const EXIT_OK = 0;
@@ -13,6 +14,11 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly errIsTty?: boolean;
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly stdinIsTty?: boolean;
+  /** Aborted on Ctrl-C: a running execution is terminated. */
+  readonly abort?: AbortSignal;
 }
 
 /** Builds the `skein` command. Commands report through `io` so tests can run them in-process. */
@@ -33,11 +39,35 @@ export function buildProgram(io: Io): Command {
       io.out(`skein ${version}\nnode ${process.versions.node}\nendpoint ${endpoint}\n`);
     });
 
+  // Listed for help only: `skein run` parses its own arguments (see runCli), since its input flags
+  // depend on the entity, known only once the file is loaded.
+  program
+    .command("run")
+    .description("run a workflow, launch plan or task from a TypeScript file on this machine")
+    .argument("[file]", "a .ts file that defines tasks and workflows")
+    .argument("[entity]", "the workflow, launch plan or task to run");
+
   return program;
 }
 
 /** Runs the CLI and returns its exit code instead of exiting, mapping usage errors to 2. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (command === "run") {
+    try {
+      return await runCommand(argv.slice(argv.indexOf("run") + 1), {
+        out: io.out,
+        err: io.err,
+        errIsTty: io.errIsTty ?? false,
+        stdin: io.stdin ?? process.stdin,
+        stdinIsTty: io.stdinIsTty ?? false,
+        abort: io.abort,
+      });
+    } catch (error) {
+      io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      return EXIT_FAILED;
+    }
+  }
   const program = buildProgram(io);
   if (argv.length === 0) {
     io.out(program.helpInformation());

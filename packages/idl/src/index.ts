@@ -1,5 +1,6 @@
-// The package root is `skein.core.v1`, the contracts everything else is built from, plus the
-// validation helpers. The service packages have subpaths of their own (`@skein/idl/admin/v1`, ...).
+// The package root is `skein.core.v1`, the contracts everything else is built from. The service
+// packages have subpaths of their own (`@skein/idl/admin/v1`, ...), and so does validation
+// (`@skein/idl/validate`), so that loading the types does not load the rule engine.
 // Generated modules are re-exported whole: they are the contract, and listing hundreds of
 // generated names by hand would only drift.
 export * from "./gen/skein/core/v1/compiler_pb.js";
@@ -13,5 +14,3 @@ export * from "./gen/skein/core/v1/literals_pb.js";
 export * from "./gen/skein/core/v1/tasks_pb.js";
 export * from "./gen/skein/core/v1/types_pb.js";
 export * from "./gen/skein/core/v1/workflow_pb.js";
-export { assertValid, validate, ValidationError } from "./validate.js";
-export type { FieldViolation } from "./validate.js";

@@ -1,0 +1,77 @@
+/** `skein run` arguments: the file, the entity, run options, and the entity's input flags. */
+export interface RunArgs {
+  readonly file?: string;
+  readonly entity?: string;
+  readonly help: boolean;
+  readonly json: boolean;
+  readonly overwriteCache: boolean;
+  readonly dataDir?: string;
+  /** `--signal name=value`, repeatable. */
+  readonly signals: ReadonlyMap<string, string>;
+  /** Every other `--flag value` / `--flag=value` / bare `--flag`, in order. */
+  readonly inputs: ReadonlyMap<string, string | true>;
+}
+
+/** A command line that cannot be understood; the CLI exits with code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Parses `skein run` arguments (after `run`). Input flags are kept as text until their types are known. */
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  const positional: string[] = [];
+  const inputs = new Map<string, string | true>();
+  const signals = new Map<string, string>();
+  let help = false;
+  let json = false;
+  let overwriteCache = false;
+  let dataDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("--") || arg === "--") {
+      if (arg === "-h") help = true;
+      else if (arg !== "--") positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const next = argv[i + 1];
+    const takeValue = (): string => {
+      if (eq !== -1) return arg.slice(eq + 1);
+      if (next === undefined || next.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+      i += 1;
+      return next;
+    };
+    switch (name) {
+      case "help":
+        help = true;
+        break;
+      case "json":
+        json = true;
+        break;
+      case "overwrite-cache":
+        overwriteCache = true;
+        break;
+      case "data-dir":
+        dataDir = takeValue();
+        break;
+      case "signal": {
+        const pair = takeValue();
+        const at = pair.indexOf("=");
+        if (at <= 0) throw new UsageError(`--signal expects NAME=VALUE, got "${pair}"`);
+        signals.set(pair.slice(0, at), pair.slice(at + 1));
+        break;
+      }
+      default: {
+        if (name === "") throw new UsageError(`"${arg}" is not a flag`);
+        const inputName = name.replaceAll("-", "_");
+        if (inputs.has(inputName)) throw new UsageError(`--${name} is given twice`);
+        // A bare flag (next is another flag or nothing) means true, for booleans.
+        if (eq === -1 && (next === undefined || next.startsWith("--"))) inputs.set(inputName, true);
+        else inputs.set(inputName, takeValue());
+      }
+    }
+  }
+  if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2] ?? ""}" (inputs are flags: --name value)`);
+  return { file: positional[0], entity: positional[1], help, json, overwriteCache, dataDir, signals, inputs };
+}

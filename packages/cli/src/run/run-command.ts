@@ -1,0 +1,184 @@
+import { relative } from "node:path";
+import { describeType, type EngineRecord } from "@skein/engine";
+import { NodeExecutionPhase, SimpleType, WorkflowExecutionPhase, type ExecutionError, type Literal, type Node } from "@skein/idl";
+import { collectEntities, fromLiteral, InputError, LiteralConversionError, parseCliValue, runLocally, type RunnableEntity } from "@skein/sdk";
+import { parseRunArgs, UsageError } from "./args.js";
+import { entityHelp, entityList, inputsOf, outputTypes } from "./entity-info.js";
+import { formatValue, toJsonText } from "./format.js";
+import { loadUserModule, ModuleLoadError } from "./load-module.js";
+import { liveProgress, plainProgress, type ProgressView } from "./progress.js";
+import { cliSignals } from "./signals.js";
+
+/** What `skein run` needs from its surroundings; tests pass their own. */
+export interface RunIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly errIsTty: boolean;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdinIsTty: boolean;
+  readonly abort?: AbortSignal;
+}
+
+export const RUN_USAGE = `Usage: skein run FILE [ENTITY] [options] [--INPUT VALUE ...]
+
+Runs a workflow, launch plan or task from a TypeScript file on this machine, with the same engine
+a cluster uses. Without ENTITY, lists what FILE defines. With ENTITY --help, lists its inputs.
+
+Options:
+  --json              print the outputs as JSON only
+  --overwrite-cache   run cached tasks again and replace their cache entries
+  --signal NAME=VALUE value for a gate (approve: true/false), repeatable
+  --data-dir DIR      where the cache and checkpoints live (default .skein)
+  -h, --help          show this help
+`;
+
+function findEntity(entities: ReturnType<typeof collectEntities>, name: string): RunnableEntity | undefined {
+  return entities.workflows.get(name) ?? entities.tasks.get(name) ?? entities.launchPlans.get(name);
+}
+
+/** Parses every input flag against the entity's interface; all problems are reported together. */
+function parseInputs(entity: RunnableEntity, flags: ReadonlyMap<string, string | true>): Record<string, Literal> {
+  const inputs = inputsOf(entity);
+  const known = new Map(inputs.map((i) => [i.name, i]));
+  const problems: string[] = [];
+  const literals: Record<string, Literal> = {};
+  for (const [name, raw] of flags) {
+    const input = known.get(name);
+    if (!input) {
+      problems.push(`--${name}: not an input of ${entity.name} (inputs: ${inputs.map((i) => `--${i.name}`).join(", ") || "none"})`);
+      continue;
+    }
+    if (raw === true && !(input.type.type.case === "simple" && input.type.type.value === SimpleType.BOOLEAN)) {
+      problems.push(`--${name}: needs a value (${describeType(input.type)})`);
+      continue;
+    }
+    try {
+      literals[name] = parseCliValue(raw === true ? "true" : raw, input.type, name);
+    } catch (error) {
+      if (error instanceof LiteralConversionError) problems.push(error.message);
+      else throw error;
+    }
+  }
+  for (const input of inputs) {
+    if (input.required && !flags.has(input.name)) problems.push(`--${input.name}: required input is missing`);
+  }
+  if (problems.length > 0) throw new InputError(`${entity.kind === "launchPlan" ? "launch plan" : entity.kind} "${entity.name}"`, problems);
+  return literals;
+}
+
+/** `n0 say_hello`: a node path with the name of what it runs, for progress lines. */
+function nodeLabels(entity: RunnableEntity): (path: string) => string {
+  const names = new Map<string, string>();
+  const visit = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (node.metadata?.name) names.set(node.id, node.metadata.name);
+      if (node.target.case === "branchNode") {
+        const ifElse = node.target.value.ifElse;
+        const arms = [ifElse?.case?.thenNode, ...(ifElse?.other.map((o) => o.thenNode) ?? []), ifElse?.default.case === "elseNode" ? ifElse.default.value : undefined];
+        visit(arms.filter((n): n is Node => n !== undefined));
+      }
+      if (node.target.case === "arrayNode" && node.target.value.node) visit([node.target.value.node]);
+    }
+  };
+  const closure = entity.kind === "task" ? undefined : (entity.kind === "launchPlan" ? entity.workflow : entity).compile();
+  if (closure) for (const wf of [closure.primary, ...closure.subWorkflows]) visit(wf?.template?.nodes ?? []);
+  if (entity.kind === "task") names.set("n0", entity.name);
+  return (path) => {
+    const last = path.split("/").at(-1) ?? path;
+    const name = names.get(last);
+    return name && name !== last ? `${path} ${name}` : path;
+  };
+}
+
+interface Failure {
+  node: string;
+  attempt: number;
+  error: ExecutionError;
+}
+
+function describeFailure(entity: RunnableEntity, failure: Failure | undefined, error: ExecutionError | undefined): string {
+  const source = failure?.error ?? error;
+  const where = failure ? ` at node ${failure.node} (attempt ${failure.attempt + 1})` : "";
+  const message = source ? `${source.code ? `${source.code}: ` : ""}${source.message}` : "no error recorded";
+  const stack = source?.stack ? `\n${source.stack}` : "";
+  return `error: ${entity.kind === "launchPlan" ? "launch plan" : entity.kind} "${entity.name}" failed${where}: ${message}${stack}\n`;
+}
+
+/** `skein run`; returns the exit code (0 success, 1 the run failed, 2 bad command line or inputs). */
+export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  try {
+    const args = parseRunArgs(argv);
+    if (!args.file) {
+      if (args.help) {
+        io.out(RUN_USAGE);
+        return 0;
+      }
+      throw new UsageError("missing FILE (a .ts file that defines tasks and workflows)");
+    }
+    const entities = collectEntities(await loadUserModule(args.file));
+    const shownFile = relative(process.cwd(), args.file) || args.file;
+    if (!args.entity) {
+      io.out(entityList(shownFile, entities));
+      return 0;
+    }
+    const entity = findEntity(entities, args.entity);
+    if (!entity) {
+      const names = [...new Set([...entities.workflows.values(), ...entities.tasks.values()].map((e) => e.name))].sort();
+      throw new UsageError(`${shownFile} defines no task, workflow or launch plan named "${args.entity}" (found: ${names.join(", ") || "none"})`);
+    }
+    if (args.help) {
+      io.out(entityHelp(shownFile, args.entity, entity));
+      return 0;
+    }
+    const inputs = parseInputs(entity, args.inputs);
+    let progress: ProgressView | undefined;
+    const label = nodeLabels(entity);
+    if (!args.json) progress = io.errIsTty ? liveProgress(io.err, { label }) : plainProgress(io.err, { label });
+    let failure: Failure | undefined;
+    const onRecord = (record: EngineRecord) => {
+      progress?.record(record);
+      if (record.type === "node" && record.error && (record.phase === NodeExecutionPhase.FAILED || record.phase === NodeExecutionPhase.TIMED_OUT)) {
+        failure ??= { node: record.node, attempt: record.attempt, error: record.error };
+      }
+    };
+    const result = await runLocally(entity, inputs, {
+      dataDir: args.dataDir,
+      overwriteCache: args.overwriteCache,
+      signals: cliSignals(args.signals, { input: io.stdin, output: process.stderr, interactive: io.stdinIsTty }),
+      onRecord,
+      onLog: (node, message) => {
+        if (!args.json) io.err(`[${node}] ${message}\n`);
+      },
+      abort: io.abort,
+    });
+    progress?.close();
+    if (result.phase !== WorkflowExecutionPhase.SUCCEEDED) {
+      io.err(describeFailure(entity, failure, result.error));
+      return result.phase === WorkflowExecutionPhase.ABORTED ? 130 : 1;
+    }
+    const types = outputTypes(entity);
+    const values = Object.fromEntries(
+      Object.entries(types).map(([name, type]) => {
+        const literal = result.outputs?.literals[name];
+        return [name, literal ? fromLiteral(literal, type) : null];
+      }),
+    );
+    if (args.json) io.out(`${toJsonText(values, 2)}\n`);
+    else {
+      const names = Object.keys(values);
+      if (names.length === 1) io.out(`${formatValue(values[names[0] ?? ""])}\n`);
+      else for (const name of names) io.out(`${name}: ${formatValue(values[name])}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError || (error instanceof ModuleLoadError && error.usage)) {
+      io.err(`error: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof Error && (error.name === "CompileErrors" || error.name === "DefinitionError" || error instanceof ModuleLoadError)) {
+      io.err(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+export { contextFrom } from "./context.js";
+export type { TaskContext, TaskResult, TaskRuntime } from "./context.js";
+export { inputArgText, inputFileText, parseOutputFile, placeholderProblems } from "./container-protocol.js";
+export { CONTAINER_INPUT_DIR, CONTAINER_OUTPUT_DIR, containerTask } from "./container-task.js";
+export type { ContainerTaskOptions } from "./container-task.js";
+export type { TaskDefinition, TaskOptions } from "./define.js";
+export { dynamic } from "./dynamic.js";
+export type { DynamicBody } from "./dynamic.js";
+export { NonRetryableError, TaskValidationError } from "./errors.js";
+export type { CacheOption } from "./metadata.js";
+export { task } from "./task.js";
+export type { TaskFunction } from "./task.js";

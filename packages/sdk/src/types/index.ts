@@ -1,0 +1,13 @@
+export { adaptToSchema } from "./adapt.js";
+export { parseCliValue } from "./cli-value.js";
+export { describeValue, fromLiteral, LiteralConversionError, noneLiteral, scalarLiteral, toLiteral } from "./convert.js";
+export { durationFromMillis, durationOption, millisFromDuration, parseDuration } from "./duration.js";
+export { canonicalJson, parseExactJson } from "./exact-json.js";
+export type { ExactJson } from "./exact-json.js";
+export { dir, file, toUri } from "./files.js";
+export { defaultOf, omittableInputs, outputShape, parameterMap, SINGLE_OUTPUT, variableMap } from "./interface.js";
+export type { OutputSpec, Shape } from "./interface.js";
+export { literalTypeOf, UnsupportedSchemaError } from "./literal-type-of.js";
+export { acceptsNone, isNoneType, listType, optionalType, sameType, simpleType } from "./literal-types.js";
+export { INT64_MAX, INT64_MIN, t } from "./t.js";
+export type { BlobValue, ErrorValue } from "./t.js";

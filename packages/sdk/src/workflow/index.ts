@@ -1,0 +1,16 @@
+export { CompileErrors } from "@skein/engine";
+export { approve, sleep, waitForSignal } from "./gates.js";
+export type { GateOptions } from "./gates.js";
+export { when } from "./branch.js";
+export { and, Condition, or } from "./condition.js";
+export type { BranchCondition } from "./condition.js";
+export type { LaunchPlanDefinition, WorkflowDefinition } from "./definitions.js";
+export type { Bindable, CallArgs, CallResult } from "./entity.js";
+export { launchPlan } from "./launch-plan.js";
+export type { LaunchPlanOptions, ScheduleOption } from "./launch-plan.js";
+export { map } from "./map.js";
+export type { MapOptions } from "./map.js";
+export type { NodeOverrides } from "./overrides.js";
+export { NodeHandle, Ref } from "./ref.js";
+export { workflow } from "./workflow.js";
+export type { WorkflowBody, WorkflowOptions } from "./workflow.js";
