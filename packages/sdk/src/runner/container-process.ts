@@ -75,7 +75,7 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, sig
       stderr = (stderr + chunk.toString()).slice(-tailBytes);
       process.stderr.write(chunk);
     });
-    child.once("error", (error) => reject(new ContainerTaskError(`could not run ${command}: ${error.message}`)));
+    child.once("error", (error) => { reject(new ContainerTaskError(`could not run ${command}: ${error.message}`)); });
     child.once("close", (code, killedBy) => {
       if (code === 0) resolve();
       else reject(new ContainerTaskError(`${command} exited with ${killedBy ? `signal ${killedBy}` : `code ${code ?? "?"}`}${stderr ? `:\n${stderr.trimEnd()}` : ""}`));

@@ -14,7 +14,7 @@ import {
   type LiteralType,
   type TaskTemplate,
 } from "@skein/idl";
-import { NonRetryableError } from "../task/errors.js";
+import { isNonRetryable } from "../task/errors.js";
 import type { LocalCache } from "./local-cache.js";
 
 /** What one task attempt produced. */
@@ -71,7 +71,7 @@ export function errorFromThrown(thrown: unknown, kind: ErrorKind = ErrorKind.USE
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   return {
     error: create(ExecutionErrorSchema, { code: error.name || "Error", message: error.message, kind, stack: error.stack ?? "", timestamp: timestampNow() }),
-    recoverable: !(error instanceof NonRetryableError) && error.name !== "NonRetryableError",
+    recoverable: !isNonRetryable(error),
   };
 }
 
@@ -86,12 +86,13 @@ export async function driveExecution(options: DriveOptions): Promise<ExecutionRe
   const events: EngineEvent[] = [{ type: "start", inputs: options.inputs }];
   const running = new Map<string, AbortController>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const writes = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   const push = (event: EngineEvent) => {
     events.push(event);
     wake?.();
   };
-  const onAbort = () => push({ type: "abort", reason: "terminated by the user" });
+  const onAbort = () => { push({ type: "abort", reason: "terminated by the user" }); };
   options.abort?.addEventListener("abort", onAbort, { once: true });
 
   // A failure of the runner itself (not of a task): the execution is aborted and the error rethrown.
@@ -147,16 +148,19 @@ export async function driveExecution(options: DriveOptions): Promise<ExecutionRe
       case "putCache": {
         const cache = options.cache;
         if (!cache) return;
-        // A failed write only loses a future hit; it never fails the run.
-        cache
+        // A failed write only loses a future hit; it never fails the run. Writes are awaited
+        // before the execution returns, so a run that starts right after finds them.
+        const write = cache
           .put(decision.task, decision.inputs, decision.cacheVersion, decision.outputs, { execution: options.executionName, node: decision.node, attempt: decision.attempt })
-          .catch(() => undefined);
+          .catch(() => undefined)
+          .finally(() => writes.delete(write));
+        writes.add(write);
         return;
       }
       case "setTimer": {
         clearTimeout(timers.get(decision.timer));
         const delay = Math.max(0, decision.at - clock());
-        timers.set(decision.timer, setTimeout(() => push({ type: "timerFired", timer: decision.timer }), delay));
+        timers.set(decision.timer, setTimeout(() => { push({ type: "timerFired", timer: decision.timer }); }, delay));
         return;
       }
       case "waitSignal": {
@@ -207,6 +211,7 @@ export async function driveExecution(options: DriveOptions): Promise<ExecutionRe
     for (const timer of timers.values()) clearTimeout(timer);
     for (const controller of running.values()) controller.abort(new Error("execution ended"));
   }
+  await Promise.all(writes);
   if (fatal) throw fatal;
   return { phase: state.phase, outputs: state.outputs, error: state.error, state };
 }
