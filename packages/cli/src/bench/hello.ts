@@ -11,7 +11,7 @@ const runs = Number(process.env.SKEIN_BENCH_RUNS ?? 10);
 
 function once(): number {
   const started = performance.now();
-  const out = execFileSync(process.execPath, [bin, "run", "examples/hello.ts", "wf"], { cwd: root, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [bin, "run", "examples/hello.ts", "wf"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const elapsed = performance.now() - started;
   if (out.trim() !== "Hello, world!") throw new Error(`unexpected output: ${out}`);
   return elapsed;
