@@ -1,11 +1,12 @@
 import { relative } from "node:path";
 import { describeType, type EngineRecord } from "@skein/engine";
-import { NodeExecutionPhase, SimpleType, WorkflowExecutionPhase, type ExecutionError, type Literal, type Node } from "@skein/idl";
+import { NodeExecutionPhase, SimpleType, WorkflowExecutionPhase, type ExecutionError, type Literal } from "@skein/idl";
 import { collectEntities, fromLiteral, InputError, LiteralConversionError, parseCliValue, runLocally, type RunnableEntity } from "@skein/sdk";
 import { parseRunArgs, UsageError } from "./args.js";
 import { entityHelp, entityList, inputsOf, outputTypes } from "./entity-info.js";
 import { formatValue, toJsonText } from "./format.js";
 import { loadUserModule, ModuleLoadError } from "./load-module.js";
+import { nodeLabels } from "./node-labels.js";
 import { liveProgress, plainProgress, type ProgressView } from "./progress.js";
 import { cliSignals } from "./signals.js";
 
@@ -64,30 +65,6 @@ function parseInputs(entity: RunnableEntity, flags: ReadonlyMap<string, string |
   }
   if (problems.length > 0) throw new InputError(`${entity.kind === "launchPlan" ? "launch plan" : entity.kind} "${entity.name}"`, problems);
   return literals;
-}
-
-/** `n0 say_hello`: a node path with the name of what it runs, for progress lines. */
-function nodeLabels(entity: RunnableEntity): (path: string) => string {
-  const names = new Map<string, string>();
-  const visit = (nodes: readonly Node[]) => {
-    for (const node of nodes) {
-      if (node.metadata?.name) names.set(node.id, node.metadata.name);
-      if (node.target.case === "branchNode") {
-        const ifElse = node.target.value.ifElse;
-        const arms = [ifElse?.case?.thenNode, ...(ifElse?.other.map((o) => o.thenNode) ?? []), ifElse?.default.case === "elseNode" ? ifElse.default.value : undefined];
-        visit(arms.filter((n): n is Node => n !== undefined));
-      }
-      if (node.target.case === "arrayNode" && node.target.value.node) visit([node.target.value.node]);
-    }
-  };
-  const closure = entity.kind === "task" ? undefined : (entity.kind === "launchPlan" ? entity.workflow : entity).compile();
-  if (closure) for (const wf of [closure.primary, ...closure.subWorkflows]) visit(wf?.template?.nodes ?? []);
-  if (entity.kind === "task") names.set("n0", entity.name);
-  return (path) => {
-    const last = path.split("/").at(-1) ?? path;
-    const name = names.get(last);
-    return name && name !== last ? `${path} ${name}` : path;
-  };
 }
 
 interface Failure {

@@ -104,7 +104,7 @@ describe("timeouts", () => {
     expect(decisionsOf(run, "abortAttempt").map((d) => [d.node, d.attempt])).toEqual([["n0", 0]]);
     expect(nodePhases(run, "n0")).toEqual([N.QUEUED, N.RUNNING, N.TIMED_OUT]);
     expect(run.state.phase).toBe(W.FAILED);
-    expect(run.state.error).toMatchObject({ code: "RetriesExhausted|TimeoutExpired", kind: ErrorKind.USER });
+    expect(run.state.error).toMatchObject({ code: "RetriesExhausted|TimeoutExpired", kind: ErrorKind.USER, message: 'attempt 1 of node "n0" ran longer than its timeout of 50 ms' });
     expect(run.now).toBe(50);
   });
 

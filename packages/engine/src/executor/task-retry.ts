@@ -48,6 +48,7 @@ export function onRetryTimer(tx: Tx, inst: Instance, attempt: number): void {
 export function onTimeoutTimer(tx: Tx, inst: Instance, attempt: number, state: NodeState): void {
   tx.decide({ type: "abortAttempt", node: inst.path, attempt, reason: "the attempt timed out" });
   const ms = attemptTimeoutMs(inst.node, taskOf(inst));
-  const error = userError("TimeoutExpired", `attempt ${attempt} of node "${inst.path}" ran longer than its timeout of ${ms} ms`);
+  // Attempts count from 0 in state, from 1 in messages (as the CLI shows them).
+  const error = userError("TimeoutExpired", `attempt ${attempt + 1} of node "${inst.path}" ran longer than its timeout of ${ms} ms`);
   failAttempt(tx, inst, state, error, { recoverable: true, timedOut: true });
 }

@@ -94,6 +94,9 @@ export async function driveExecution(options: DriveOptions): Promise<ExecutionRe
   };
   const onAbort = () => { push({ type: "abort", reason: "terminated by the user" }); };
   options.abort?.addEventListener("abort", onAbort, { once: true });
+  // Aborted before the execution started (Ctrl-C while the code loaded): the event already fired,
+  // and nothing may start.
+  if (options.abort?.aborted) events.unshift({ type: "abort", reason: "terminated by the user" });
 
   // A failure of the runner itself (not of a task): the execution is aborted and the error rethrown.
   let fatal: Error | undefined;

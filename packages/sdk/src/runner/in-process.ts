@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { TaskResult } from "../task/context.js";
 import type { TaskDefinition } from "../task/define.js";
 import { NonRetryableError } from "../task/errors.js";
 import type { AttemptResult, TaskInvoker } from "./drive.js";
@@ -14,12 +15,26 @@ export class UnknownTaskError extends NonRetryableError {
  * with checkpoints kept under `<dataDir>/checkpoints/<execution>/<node>` so a retry resumes.
  */
 export class InProcessInvoker implements TaskInvoker {
+  // Grows as dynamic tasks run: the tasks their graphs call may appear nowhere else.
+  private readonly tasks: Map<string, TaskDefinition>;
+
   constructor(
-    private readonly tasks: ReadonlyMap<string, TaskDefinition>,
+    tasks: ReadonlyMap<string, TaskDefinition>,
     private readonly options: { readonly checkpointDir: string; readonly log?: (node: string, message: string) => void; readonly fallback?: TaskInvoker },
-  ) {}
+  ) {
+    this.tasks = new Map(tasks);
+  }
 
   async run(request: Parameters<TaskInvoker["run"]>[0]): Promise<AttemptResult> {
+    const result = await this.attempt(request);
+    if ("dynamic" in result) {
+      for (const [name, task] of result.tasks ?? []) if (!this.tasks.has(name)) this.tasks.set(name, task);
+      return { dynamic: result.dynamic };
+    }
+    return result;
+  }
+
+  private async attempt(request: Parameters<TaskInvoker["run"]>[0]): Promise<TaskResult> {
     const name = request.task.id?.name ?? "";
     const definition = this.tasks.get(name);
     if (!definition?.execute) {

@@ -81,16 +81,16 @@ export function resolveInputs(plan: Pick<Plan, "label" | "parameters" | "fixed">
   for (const name of Object.keys(given)) {
     if (plan.fixed.literals[name]) problems.push(`${name}: is fixed by the launch plan and cannot be set`);
   }
-  const literals: Record<string, Literal> = { ...plan.fixed.literals };
+  const literals: Record<string, Literal> = {};
   for (const [name, parameter] of Object.entries(plan.parameters.parameters)) {
     const value = given[name] ?? (parameter.behavior.case === "default" ? parameter.behavior.value : undefined);
     if (value) literals[name] = value;
   }
   for (const [name, value] of Object.entries(given)) if (!plan.fixed.literals[name]) literals[name] = value;
-  const map = create(LiteralMapSchema, { literals });
-  problems.push(...checkLiteralMap(map, plan.parameters, "inputs").map((p) => p.replace(/^inputs\./, "")));
+  // Fixed inputs are not parameters (callers cannot set them) and were checked when the plan was defined.
+  problems.push(...checkLiteralMap(create(LiteralMapSchema, { literals }), plan.parameters, "inputs").map((p) => p.replace(/^inputs\./, "")));
   if (problems.length > 0) throw new InputError(plan.label, problems);
-  return map;
+  return create(LiteralMapSchema, { literals: { ...literals, ...plan.fixed.literals } });
 }
 
 function newExecutionName(): string {

@@ -1,5 +1,6 @@
 import type { Identity } from "../identity.js";
 import type { DynamicJobSpec, LiteralMap } from "@skein/idl";
+import type { TaskDefinition } from "./define.js";
 
 /** What the runner provides to a running task (see `execute`). */
 export interface TaskRuntime {
@@ -32,8 +33,11 @@ export interface TaskContext {
   };
 }
 
-/** The outcome of one attempt: outputs, or (dynamic tasks) the graph to run in their place. */
-export type TaskResult = { readonly outputs: LiteralMap } | { readonly dynamic: DynamicJobSpec };
+/**
+ * The outcome of one attempt: outputs, or (dynamic tasks) the graph to run in their place, with
+ * the definitions of the tasks that graph calls so a runner in this process can run them.
+ */
+export type TaskResult = { readonly outputs: LiteralMap } | { readonly dynamic: DynamicJobSpec; readonly tasks?: ReadonlyMap<string, TaskDefinition> };
 
 export function contextFrom(runtime: TaskRuntime): TaskContext {
   return {

@@ -29,13 +29,13 @@ export function dynamic<I extends Shape = NoInputs, O extends Outputs = undefine
     execute: async (definition, inputs, runtime) => {
       const values = decodeInputs(definition, inputs) as InputValues<I>;
       const ctx = contextFrom(runtime);
-      const spec = await buildSpec(definition, (graph) => inScope(graph.root, () => body(values, ctx)));
-      return { dynamic: runtime.identity ? dynamicSpecWithIdentity(spec, runtime.identity) : spec };
+      const { spec, tasks } = await buildSpec(definition, (graph) => inScope(graph.root, () => body(values, ctx)));
+      return { dynamic: runtime.identity ? dynamicSpecWithIdentity(spec, runtime.identity) : spec, tasks };
     },
   });
 }
 
-async function buildSpec(io: TaskIo, run: (graph: Graph) => unknown): Promise<DynamicJobSpec> {
+async function buildSpec(io: TaskIo, run: (graph: Graph) => unknown): Promise<{ spec: DynamicJobSpec; tasks: ReadonlyMap<string, TaskDefinition> }> {
   const graph = new Graph(io.owner.replace(/^task/, "dynamic task"), "dn");
   try {
     const returned: unknown = await run(graph);
@@ -43,12 +43,14 @@ async function buildSpec(io: TaskIo, run: (graph: Graph) => unknown): Promise<Dy
     const closure = collectClosure(graph.entities, graph.owner);
     const subworkflows = new Map<string, WorkflowTemplate>();
     for (const sub of closure.subWorkflows.values()) subworkflows.set(sub.name, sub.template);
-    return create(DynamicJobSpecSchema, {
+    const spec = create(DynamicJobSpecSchema, {
       nodes: graph.root.nodes.map((node) => node.toProto()),
       outputs: outputBindings(io, returned, graph),
       tasks: [...closure.tasks.values()].map((t) => t.template),
       subworkflows: [...subworkflows.values()],
     });
+    // Every task a body calls is a TaskDefinition; the closure only needs their templates.
+    return { spec, tasks: new Map([...closure.tasks].map(([name, task]) => [name, task as TaskDefinition])) };
   } catch (error) {
     // A graph that cannot be built from these inputs cannot be built on a retry either.
     if (error instanceof DefinitionError) throw new TaskValidationError(error.message, { cause: error });
