@@ -103,7 +103,8 @@ describe("skein run", () => {
     const rejected = await run(fixtures, "gated", "--name", "x", "--signal", "ship-it=false");
     expect(rejected.code).toBe(1);
     const missing = await run(fixtures, "gated", "--name", "x");
-    expect(missing.code).toBe(1);
-    expect(missing.err).toContain("pass --signal ship-it=true");
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('error: gate "ship-it" is waiting for a value: pass --signal ship-it=true\n');
+    expect(missing.err).not.toMatch(/\n\s+at /);
   });
 });

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { describeType } from "@skein/engine";
 import type { Literal } from "@skein/idl";
 import { parseCliValue, type SignalSource } from "@skein/sdk";
+import { UsageError } from "./args.js";
 
 /**
  * Gate values for a local run: from `--signal NAME=VALUE` first, else a prompt when stdin is a
@@ -13,7 +14,7 @@ export function cliSignals(preset: ReadonlyMap<string, string>, prompt: { input:
       const given = preset.get(signalId);
       if (given !== undefined) return parseCliValue(given, valueType, `signal ${signalId}`);
       if (!prompt.interactive) {
-        throw new Error(`gate "${signalId}" is waiting for a value: pass --signal ${signalId}=${approval ? "true" : "VALUE"}`);
+        throw new UsageError(`gate "${signalId}" is waiting for a value: pass --signal ${signalId}=${approval ? "true" : "VALUE"}`);
       }
       const rl = createInterface({ input: prompt.input, output: prompt.output });
       try {
