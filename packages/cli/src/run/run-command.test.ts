@@ -84,11 +84,12 @@ describe("skein run", () => {
     expect(err).toMatch(/at .*failing-workflow\.ts/);
   });
 
-  it("does not retry a task that rejects its own inputs, and says why", async () => {
+  it("refuses an integer a JavaScript number cannot hold before running anything", async () => {
     const { code, err } = await run(fixtures, "typed", "--count", "9007199254740993", "--ratio", "0.5", "--loud", "--color", "red", "--tags", "[]", "--wait", "1s");
-    expect(code).toBe(1);
-    expect(err).toContain("(attempt 1): TaskValidationError: task \"typed\": inputs.count: integer beyond");
+    expect(code).toBe(2);
+    expect(err).toContain('invalid inputs for task "typed":\n  - count: integer beyond');
     expect(err).toContain("use t.bigint()");
+    expect(err).not.toContain("QUEUED");
   });
 
   it("retries a thrown error and succeeds on the next attempt", async () => {

@@ -3,7 +3,10 @@ import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { checkLiteralMap, type EngineRecord } from "@skein/engine";
 import { LiteralMapSchema, VariableMapSchema, type CompiledWorkflowClosure, type Literal, type LiteralMap, type ParameterMap } from "@skein/idl";
+import type { z } from "zod";
 import type { TaskDefinition } from "../task/define.js";
+import { adaptToSchema } from "../types/adapt.js";
+import { fromLiteral } from "../types/convert.js";
 import { parameterMap } from "../types/interface.js";
 import type { LaunchPlanDefinition, WorkflowDefinition } from "../workflow/definitions.js";
 import { ContainerProcessInvoker } from "./container-process.js";
@@ -76,7 +79,11 @@ function planOf(entity: RunnableEntity): Plan {
 }
 
 /** Fills defaults and fixed inputs, then checks everything against the interface at once. */
-export function resolveInputs(plan: Pick<Plan, "label" | "parameters" | "fixed">, given: Readonly<Record<string, Literal>>): LiteralMap {
+export function resolveInputs(
+  plan: Pick<Plan, "label" | "parameters" | "fixed">,
+  given: Readonly<Record<string, Literal>>,
+  schemas: Readonly<Record<string, z.ZodType>> = {},
+): LiteralMap {
   const problems: string[] = [];
   for (const name of Object.keys(given)) {
     if (plan.fixed.literals[name]) problems.push(`${name}: is fixed by the launch plan and cannot be set`);
@@ -89,8 +96,22 @@ export function resolveInputs(plan: Pick<Plan, "label" | "parameters" | "fixed">
   for (const [name, value] of Object.entries(given)) if (!plan.fixed.literals[name]) literals[name] = value;
   // Fixed inputs are not parameters (callers cannot set them) and were checked when the plan was defined.
   problems.push(...checkLiteralMap(create(LiteralMapSchema, { literals }), plan.parameters, "inputs").map((p) => p.replace(/^inputs\./, "")));
+  // Values of the right type may still break a schema's own checks (`.min(10)`, a regex...).
+  if (problems.length === 0) problems.push(...schemaProblems(plan.parameters, literals, schemas));
   if (problems.length > 0) throw new InputError(plan.label, problems);
   return create(LiteralMapSchema, { literals: { ...literals, ...plan.fixed.literals } });
+}
+
+function schemaProblems(parameters: ParameterMap, literals: Readonly<Record<string, Literal>>, schemas: Readonly<Record<string, z.ZodType>>): string[] {
+  const problems: string[] = [];
+  for (const [name, literal] of Object.entries(literals)) {
+    const schema = schemas[name];
+    const type = parameters.parameters[name]?.var?.type;
+    if (!schema || !type) continue;
+    const result = schema.safeParse(adaptToSchema(fromLiteral(literal, type, name), schema));
+    if (!result.success) for (const issue of result.error.issues) problems.push(`${[name, ...issue.path.map(String)].join(".")}: ${issue.message}`);
+  }
+  return problems;
 }
 
 function newExecutionName(): string {
@@ -103,7 +124,7 @@ function newExecutionName(): string {
  */
 export async function runLocally(entity: RunnableEntity, inputs: Readonly<Record<string, Literal>>, options: LocalRunOptions = {}): Promise<LocalRun> {
   const plan = planOf(entity);
-  const resolved = resolveInputs(plan, inputs);
+  const resolved = resolveInputs(plan, inputs, entity.inputSchemas);
   const dataDir = resolve(options.dataDir ?? ".skein");
   const executionName = options.executionName ?? newExecutionName();
   const children: ChildLauncher = {
