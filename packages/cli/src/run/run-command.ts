@@ -77,7 +77,9 @@ function describeFailure(entity: RunnableEntity, failure: Failure | undefined, e
   const source = failure?.error ?? error;
   const where = failure ? ` at node ${failure.node} (attempt ${failure.attempt + 1})` : "";
   const message = source ? `${source.code ? `${source.code}: ` : ""}${source.message}` : "no error recorded";
-  const stack = source?.stack ? `\n${source.stack}` : "";
+  // The stack's first line repeats the error's name and message, already on the line above.
+  const frames = (source?.stack ?? "").split("\n").filter((line, i) => line !== "" && (i > 0 || !line.includes(source?.message ?? "")));
+  const stack = frames.length > 0 ? `\n${frames.join("\n")}` : "";
   return `error: ${entity.kind === "launchPlan" ? "launch plan" : entity.kind} "${entity.name}" failed${where}: ${message}${stack}\n`;
 }
 
