@@ -3,7 +3,7 @@ import { runCli } from "./program.js";
 
 const interrupt = new AbortController();
 process.once("SIGINT", () => {
-  process.stderr.write("\ninterrupted: terminating the execution (Ctrl-C again to force)\n");
+  process.stderr.write("\ninterrupted: stopping (Ctrl-C again to force)\n");
   interrupt.abort();
   process.once("SIGINT", () => process.exit(130));
 });

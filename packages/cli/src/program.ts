@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { resolveEndpoint } from "@skein/sdk";
 import { runCommand } from "./run/run-command.js";
+import { serveAdmin } from "./serve/serve-command.js";
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line or an input was invalid. */
 export const EXIT_OK = 0;
@@ -21,8 +22,13 @@ export interface Io {
   readonly abort?: AbortSignal;
 }
 
+/** Where a command leaves its exit code (commander actions return nothing). */
+interface Outcome {
+  code: number;
+}
+
 /** Builds the `skein` command. Commands report through `io` so tests can run them in-process. */
-export function buildProgram(io: Io): Command {
+export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Command {
   const program = new Command("skein")
     .description("Skein: define typed workflows in TypeScript, run them locally or on your clusters.")
     .version(version, "-v, --version", "print the version")
@@ -47,6 +53,22 @@ export function buildProgram(io: Io): Command {
     .argument("[file]", "a .ts file that defines tasks and workflows")
     .argument("[entity]", "the workflow, launch plan or task to run");
 
+  program
+    .command("serve")
+    .description("run one service on its own (today: admin)")
+    .argument("<service>", "the service to run: admin")
+    .option("--host <host>", "interface to listen on (default 127.0.0.1; env SKEIN_ADMIN_HOST)")
+    .option("--port <port>", "port to listen on (default 8088; env SKEIN_ADMIN_PORT)")
+    .option("--data-dir <dir>", "where embedded state lives (default .skein; env SKEIN_DATA_DIR)")
+    .action(async (service: string, options: { host?: string; port?: string; dataDir?: string }) => {
+      if (service !== "admin") {
+        io.err(`error: serve: "${service}" is not a service that can run on its own yet (available: admin)\n`);
+        outcome.code = EXIT_USAGE;
+        return;
+      }
+      outcome.code = await serveAdmin(options, { out: io.out, err: io.err, env: io.env, abort: io.abort });
+    });
+
   return program;
 }
 
@@ -68,14 +90,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return EXIT_FAILED;
     }
   }
-  const program = buildProgram(io);
+  const outcome: Outcome = { code: EXIT_OK };
+  const program = buildProgram(io, outcome);
   if (argv.length === 0) {
     io.out(program.helpInformation());
     return EXIT_OK;
   }
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return EXIT_OK;
+    return outcome.code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end through exitOverride with code 0; everything else is a usage error.

@@ -1,3 +1,13 @@
+export { createManualClock, systemClock } from "./clock.js";
+export type { Clock, ManualClock } from "./clock.js";
 export { ConfigError, parseConfig, portSchema, urlSchema } from "./config.js";
 export type { EnvBindings } from "./config.js";
+export { createErrorInterceptor } from "./error-interceptor.js";
+export { alreadyExists, failedPrecondition, invalidArgument, isUniqueViolation, notFound, sqlState, unimplemented } from "./errors.js";
+export { createLogger, createMemorySink, jsonLineSink } from "./logger.js";
+export type { LogFields, Logger, LoggerOptions, LogLevel, LogRecord, LogSink } from "./logger.js";
+export { serveConnect } from "./serve-connect.js";
+export type { ConnectServer, ServeConnectOptions } from "./serve-connect.js";
 export { serviceConfigShape, serviceEnvBindings } from "./service-config.js";
+export type { BackgroundLoop, ServiceSetup } from "./service-setup.js";
+export { createValidationInterceptor } from "./validation-interceptor.js";

@@ -10,6 +10,8 @@ export interface TestDatabase {
   readonly kind: "postgres" | "pglite";
   /** The database's name on the server (`memory` for PGlite). */
   readonly name: string;
+  /** A connection URL for the database, for code that opens its own pool (`undefined` for PGlite). */
+  readonly url: string | undefined;
   // Fixtures serve every schema, so the database type is left open; repositories type their own.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly db: Kysely<any>;
@@ -49,6 +51,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     database = {
       kind: "postgres",
       name,
+      url: url.toString(),
       db,
       async destroy() {
         await db.destroy();
@@ -61,6 +64,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     database = {
       kind: "pglite",
       name: "memory",
+      url: undefined,
       db,
       async destroy() {
         await db.destroy();

@@ -23,6 +23,8 @@ describe("createTestDatabase", () => {
     const database = await createTestDatabase();
     opened.push(database);
     expect(database.kind).toBe(env.databaseUrl ? "postgres" : "pglite");
+    if (database.kind === "postgres") expect(database.url).toMatch(new RegExp(`/${database.name}$`));
+    else expect(database.url).toBeUndefined();
     const { rows } = await sql<{ version: string }>`SELECT version() AS version`.execute(database.db);
     expect(rows[0]?.version).toMatch(/PostgreSQL/);
   });

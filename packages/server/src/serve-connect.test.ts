@@ -1,0 +1,90 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import { AdminService, DomainSchema } from "@skein/idl/admin/v1";
+import { afterEach, describe, expect, it } from "vitest";
+import { createErrorInterceptor } from "./error-interceptor.js";
+import { createLogger, createMemorySink } from "./logger.js";
+import { serveConnect, type ConnectServer } from "./serve-connect.js";
+import { createValidationInterceptor } from "./validation-interceptor.js";
+
+const servers: ConnectServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function start(slowMs = 0): Promise<ConnectServer> {
+  const logger = createLogger({ component: "test", sink: createMemorySink() });
+  const server = await serveConnect({
+    routes: (router) =>
+      router.service(AdminService, {
+        async getDomains() {
+          await new Promise((resolve) => setTimeout(resolve, slowMs));
+          return { domains: [create(DomainSchema, { id: "development", name: "Development" })] };
+        },
+        getProject(req) {
+          throw new ConnectError(`project "${req.id}" not found`, Code.NotFound);
+        },
+      }),
+    interceptors: [createErrorInterceptor(logger), createValidationInterceptor()],
+  });
+  servers.push(server);
+  return server;
+}
+
+const transports: Record<string, (baseUrl: string) => Transport> = {
+  "connect over HTTP/1.1": (baseUrl) => createConnectTransport({ baseUrl, httpVersion: "1.1" }),
+  "connect over HTTP/2": (baseUrl) => createConnectTransport({ baseUrl, httpVersion: "2" }),
+  grpc: (baseUrl) => createGrpcTransport({ baseUrl }),
+  "grpc-web over HTTP/1.1": (baseUrl) => createGrpcWebTransport({ baseUrl, httpVersion: "1.1" }),
+  "grpc-web over HTTP/2": (baseUrl) => createGrpcWebTransport({ baseUrl, httpVersion: "2" }),
+};
+
+describe("serveConnect", () => {
+  it("listens on a free port and answers Connect JSON over plain HTTP/1.1", async () => {
+    const server = await start();
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    const response = await fetch(`${server.url}/skein.admin.v1.AdminService/GetDomains`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ domains: [{ id: "development", name: "Development" }] });
+  });
+
+  for (const [name, transport] of Object.entries(transports)) {
+    it(`serves ${name} on the same port, errors and validation included`, async () => {
+      const server = await start();
+      const client = createClient(AdminService, transport(server.url));
+      expect((await client.getDomains({})).domains.map((d) => d.id)).toEqual(["development"]);
+      await expect(client.getProject({ id: "demo" })).rejects.toMatchObject({ code: Code.NotFound, rawMessage: 'project "demo" not found' });
+      const invalid = await client.getProject({ id: "Not_A_Label" }).catch((e: unknown) => ConnectError.from(e));
+      expect(invalid).toMatchObject({ code: Code.InvalidArgument });
+      expect((invalid as ConnectError).rawMessage).toMatch(/^invalid skein\.admin\.v1\.GetProjectRequest: id: .*match/);
+      const unimplemented = await client.listTasks({ project: "demo", domain: "development" }).catch((e: unknown) => ConnectError.from(e));
+      expect(unimplemented).toMatchObject({ code: Code.Unimplemented });
+      expect((unimplemented as ConnectError).rawMessage).toContain("skein.admin.v1.AdminService.ListTasks is not implemented");
+    });
+  }
+
+  it("close() lets an open request finish, then resolves with no connection left", async () => {
+    const server = await start(200);
+    const client = createClient(AdminService, createGrpcTransport({ baseUrl: server.url }));
+    const http1 = createClient(AdminService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+    await http1.getDomains({}); // leaves an idle keep-alive connection behind
+    const pending = client.getDomains({});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect((await pending).domains).toHaveLength(1);
+    await expect(fetch(`${server.url}/skein.admin.v1.AdminService/GetDomains`, { method: "POST" })).rejects.toThrow();
+  });
+
+  it("reports a port in use instead of hanging", async () => {
+    const server = await start();
+    await expect(serveConnect({ routes: () => undefined, port: server.port })).rejects.toThrow(/EADDRINUSE/);
+  });
+});

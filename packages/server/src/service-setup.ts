@@ -1,0 +1,14 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+
+/** Work a service runs for as long as it lives (schedulers, sweepers); it stops when `signal` aborts. */
+export interface BackgroundLoop {
+  readonly name: string;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/** What a service's `setup(ctx)` hands back for `main.ts`, the sandbox or a test to compose. */
+export interface ServiceSetup {
+  /** Mounts the service's Connect routes. */
+  readonly routes: (router: ConnectRouter) => void;
+  readonly loops: readonly BackgroundLoop[];
+}

@@ -1,0 +1,35 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import type { AdminConfig } from "./config.js";
+import type { AdminDatabase } from "./repositories/database.js";
+
+export interface AdminDatabaseHandle {
+  readonly db: Kysely<AdminDatabase>;
+  /** `postgres` with DATABASE_URL, `pglite` for the embedded database under `<dataDir>/admin-db`. */
+  readonly kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+/** Connects to PostgreSQL when `databaseUrl` is set, else opens (or creates) the embedded one. */
+export async function openAdminDatabase(config: Pick<AdminConfig, "databaseUrl" | "dataDir">): Promise<AdminDatabaseHandle> {
+  if (config.databaseUrl !== undefined) {
+    const db = new Kysely<AdminDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.databaseUrl }) }) });
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+  const directory = path.resolve(config.dataDir, "admin-db");
+  await mkdir(directory, { recursive: true });
+  const pglite = await PGlite.create(directory);
+  const db = new Kysely<AdminDatabase>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: "pglite",
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

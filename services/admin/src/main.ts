@@ -1,0 +1,68 @@
+import {
+  createErrorInterceptor,
+  createLogger,
+  createValidationInterceptor,
+  serveConnect,
+  systemClock,
+  type Clock,
+  type LogSink,
+} from "@skein/server";
+import type { AdminConfig } from "./config.js";
+import { openAdminDatabase } from "./database.js";
+import { setup } from "./setup.js";
+
+export interface StartAdminOptions {
+  readonly config: AdminConfig;
+  /** Where log lines go; JSON lines on stderr by default. */
+  readonly logSink?: LogSink;
+  readonly clock?: Clock;
+}
+
+export interface RunningAdmin {
+  /** Base URL serving Connect, gRPC and gRPC-Web, e.g. `http://127.0.0.1:8088`. */
+  readonly url: string;
+  readonly port: number;
+  readonly databaseKind: "postgres" | "pglite";
+  /** Stops serving (letting open requests finish), stops background loops, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Composes admin from its configuration: database, context, setup, server. Nothing else lives here. */
+export async function startAdmin(options: StartAdminOptions): Promise<RunningAdmin> {
+  const { config } = options;
+  const logger = createLogger({ component: "admin", level: config.logLevel, sink: options.logSink });
+  const database = await openAdminDatabase(config);
+  const stop = new AbortController();
+  let loops: Promise<void>[] = [];
+  try {
+    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config });
+    loops = service.loops.map((loop) =>
+      loop.run(stop.signal).catch((error: unknown) => {
+        logger.error("background loop failed", { loop: loop.name, error });
+      }),
+    );
+    const server = await serveConnect({
+      routes: service.routes,
+      host: config.host,
+      port: config.port,
+      interceptors: [createErrorInterceptor(logger), createValidationInterceptor()],
+      logger,
+    });
+    return {
+      url: server.url,
+      port: server.port,
+      databaseKind: database.kind,
+      async close() {
+        await server.close();
+        stop.abort();
+        await Promise.all(loops);
+        await database.close();
+      },
+    };
+  } catch (error) {
+    stop.abort();
+    await Promise.all(loops);
+    await database.close();
+    throw error;
+  }
+}
