@@ -6,8 +6,10 @@ import {
   AdminService,
   ListProjectsRequestSchema,
   ListProjectsResponseSchema,
-  ListTasksRequestSchema,
-  ListTasksResponseSchema,
+  CreateTaskRequestSchema,
+  CreateTaskResponseSchema,
+  ListWorkflowsRequestSchema,
+  ListWorkflowsResponseSchema,
   RegisterProjectRequestSchema,
   RegisterProjectResponseSchema,
 } from "@skein/idl/admin/v1";
@@ -20,6 +22,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAdminConfig } from "./config.js";
 import { startAdmin, type RunningAdmin } from "./main.js";
+import { createTaskRequest, taskId } from "./test-support/task-fixtures.js";
 
 // One real admin over TCP: PostgreSQL through DATABASE_URL when the test environment has a server,
 // otherwise the embedded database in a temporary data directory, as `skein serve admin` would.
@@ -113,9 +116,23 @@ describe("admin over the network", () => {
     const duplicate = await grpcFailure(grpcUnary("RegisterProject", RegisterProjectRequestSchema, RegisterProjectResponseSchema, { project: { id: "via-grpc" } }));
     expect(duplicate).toMatchObject({ code: grpc.status.ALREADY_EXISTS, details: 'project "via-grpc" already exists' });
     const unimplemented = await grpcFailure(
-      grpcUnary("ListTasks", ListTasksRequestSchema, ListTasksResponseSchema, { project: "via-grpc", domain: "development" }),
+      grpcUnary("ListWorkflows", ListWorkflowsRequestSchema, ListWorkflowsResponseSchema, { project: "via-grpc", domain: "development" }),
     );
-    expect(unimplemented).toMatchObject({ code: grpc.status.UNIMPLEMENTED, details: "skein.admin.v1.AdminService.ListTasks is not implemented" });
+    expect(unimplemented).toMatchObject({ code: grpc.status.UNIMPLEMENTED, details: "skein.admin.v1.AdminService.ListWorkflows is not implemented" });
+  });
+
+  it("registers a task over gRPC, idempotently, refusing changed content", async () => {
+    await grpcUnary("RegisterProject", RegisterProjectRequestSchema, RegisterProjectResponseSchema, { project: { id: "tasks-grpc" } });
+    const request = createTaskRequest(taskId("double", "v1", "tasks-grpc"));
+    const first = await grpcUnary("CreateTask", CreateTaskRequestSchema, CreateTaskResponseSchema, request);
+    expect(first.created).toBe(true);
+    expect(first.task?.closure?.compiledTask?.template?.target).toMatchObject({ case: "container", value: { image: "node:22" } });
+    const again = await grpcUnary("CreateTask", CreateTaskRequestSchema, CreateTaskResponseSchema, request);
+    expect(again).toEqual(create(CreateTaskResponseSchema, { task: first.task, created: false }));
+    const changed = createTaskRequest(taskId("double", "v1", "tasks-grpc"), { type: "typescript" });
+    const conflict = await grpcFailure(grpcUnary("CreateTask", CreateTaskRequestSchema, CreateTaskResponseSchema, changed));
+    expect(conflict.code).toBe(grpc.status.ALREADY_EXISTS);
+    expect(conflict.details).toMatch(/Differences: spec\.template\.type: "container" → "typescript"$/);
   });
 
   it("speaks gRPC-Web over HTTP/1.1", async () => {

@@ -3,9 +3,11 @@ import type { ServiceSetup } from "@skein/server";
 import type { AdminContext } from "./context.js";
 import { configuredDomains } from "./domain/domains.js";
 import { ProjectManager } from "./domain/project-manager.js";
+import { TaskManager } from "./domain/task-manager.js";
 import { adminHandlers } from "./handlers/admin-handlers.js";
 import { migrateAdminToLatest } from "./migrations/index.js";
 import { ProjectRepository } from "./repositories/project-repository.js";
+import { TaskRepository } from "./repositories/task-repository.js";
 
 /**
  * Brings admin's schema up to date and wires repositories, managers and handlers. The standalone
@@ -16,8 +18,12 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
   const logger = ctx.logger.child("admin");
   if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
   const domains = configuredDomains(ctx.config.domains);
-  const projects = new ProjectManager({ projects: new ProjectRepository(ctx.db), domains, clock: ctx.clock, logger: logger.child("admin.projects") });
-  const handlers = adminHandlers({ projects, domains });
+  const projectRepository = new ProjectRepository(ctx.db);
+  const projects = new ProjectManager({ projects: projectRepository, domains, clock: ctx.clock, logger: logger.child("admin.projects") });
+  const tasks = new TaskManager({
+    tasks: new TaskRepository(ctx.db), projects: projectRepository, domains, clock: ctx.clock, logger: logger.child("admin.tasks"),
+  });
+  const handlers = adminHandlers({ projects, tasks, domains });
   return {
     routes: (router) => {
       router.service(AdminService, handlers);

@@ -130,7 +130,7 @@ describe("domains and the rest of the service", () => {
   });
 
   it("answers RPCs outside this slice with Unimplemented, naming the method", async () => {
-    const error = await failure(admin.client.getTask({ id: { resourceType: ResourceType.TASK, project: "demo", domain: "development", name: "t", version: "v1" } }));
-    expect(error).toMatchObject({ code: Code.Unimplemented, rawMessage: "skein.admin.v1.AdminService.GetTask is not implemented" });
+    const error = await failure(admin.client.getWorkflow({ id: { resourceType: ResourceType.WORKFLOW, project: "demo", domain: "development", name: "w", version: "v1" } }));
+    expect(error).toMatchObject({ code: Code.Unimplemented, rawMessage: "skein.admin.v1.AdminService.GetWorkflow is not implemented" });
   });
 });

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as projects from "./2025-06-01T00-00-00-projects.js";
+import * as tasks from "./2025-06-15T00-00-00-tasks.js";
 
 // Every migration, by its frozen name; names sort in the order they run.
 const migrations: Record<string, Migration> = {
   "2025-06-01T00-00-00-projects": projects,
+  "2025-06-15T00-00-00-tasks": tasks,
 };
 
 // Bundled statically, so migrations run the same from src, dist or a single-file bundle.

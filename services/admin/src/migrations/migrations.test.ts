@@ -12,10 +12,11 @@ describe("admin migrations", () => {
   it("apply in order once, then find nothing left to do", async () => {
     const database = await createTestDatabase();
     opened.push(database);
-    expect(await migrateAdminToLatest(database.db)).toEqual(["2025-06-01T00-00-00-projects"]);
+    const all = ["2025-06-01T00-00-00-projects", "2025-06-15T00-00-00-tasks"];
+    expect(await migrateAdminToLatest(database.db)).toEqual(all);
     expect(await migrateAdminToLatest(database.db)).toEqual([]);
     const { rows } = await sql<{ name: string }>`SELECT name FROM admin_migration ORDER BY name`.execute(database.db);
-    expect(rows.map((r) => r.name)).toEqual(["2025-06-01T00-00-00-projects"]);
+    expect(rows.map((r) => r.name)).toEqual(all);
   });
 
   it("enforce the project state vocabulary in the schema", async () => {
@@ -24,5 +25,14 @@ describe("admin migrations", () => {
     const now = new Date();
     const insert = database.db.insertInto("project").values({ id: "p", name: "p", labels: "{}", state: "deleted", created_at: now, updated_at: now });
     await expect(insert.execute()).rejects.toMatchObject({ code: "23514" });
+  });
+
+  it("enforce the task version state vocabulary in the schema", async () => {
+    const database = await createAdminTestDatabase();
+    opened.push(database);
+    const now = new Date();
+    await database.db.insertInto("project").values({ id: "p", name: "p", labels: "{}", state: "active", created_at: now, updated_at: now }).execute();
+    const row = { project: "p", domain: "d", name: "t", version: "v1", template: Buffer.from([]), digest: "x", created_at: now };
+    await expect(database.db.insertInto("task").values({ ...row, state: "deleted" }).execute()).rejects.toMatchObject({ code: "23514" });
   });
 });

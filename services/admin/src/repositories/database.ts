@@ -14,11 +14,31 @@ export interface ProjectTable {
   updated_at: Date;
 }
 
+/** How a registered version (task, workflow, launch plan) stores its visibility. */
+export type VersionRowState = "active" | "archived";
+
+/** One registered task version; (project, domain, name, version) is the primary key. */
+export interface TaskTable {
+  project: string;
+  domain: string;
+  name: string;
+  version: string;
+  /** The task template, protobuf binary. */
+  template: ColumnType<Uint8Array, Uint8Array, never>;
+  digest: ColumnType<string, string, never>;
+  description: Generated<string>;
+  state: VersionRowState;
+  created_at: ColumnType<Date, Date, never>;
+}
+
 /** The admin schema as the repositories see it (the migrations own the truth). */
 export interface AdminDatabase {
   project: ProjectTable;
+  task: TaskTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;
 export type NewProjectRow = Insertable<ProjectTable>;
 export type ProjectRowUpdate = Updateable<ProjectTable>;
+export type TaskRow = Selectable<TaskTable>;
+export type NewTaskRow = Insertable<TaskTable>;
