@@ -1,4 +1,5 @@
 import { assertNever } from "../assert-never.js";
+import { compareCodePoints } from "../types/canonical-json.js";
 
 // A JSON reader that keeps every number's source text, so integers beyond 2^53 survive being
 // indexed out of a struct value (JSON.parse would round them). Also renders canonical JSON:
@@ -146,7 +147,7 @@ export function parseJsonText(text: string): JsonValue {
   return new Reader(text).document();
 }
 
-/** Canonical JSON: keys sorted by code unit, no whitespace, numbers as written. */
+/** Canonical JSON: keys sorted by code point (as everywhere else), no whitespace, numbers as written. */
 export function canonicalJson(value: JsonValue): string {
   switch (value.kind) {
     case "null":
@@ -160,7 +161,7 @@ export function canonicalJson(value: JsonValue): string {
     case "array":
       return `[${value.items.map(canonicalJson).join(",")}]`;
     case "object": {
-      const keys = [...value.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const keys = [...value.entries.keys()].sort(compareCodePoints);
       return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value.entries.get(k) ?? { kind: "null" })}`).join(",")}}`;
     }
     default:

@@ -1,5 +1,6 @@
 // Canonical JSON text for plain values: object keys sorted by Unicode code point, no whitespace,
-// bigints as exact decimal digits. Equal values give equal text, which digests rely on.
+// integers as plain decimal digits (bigints exact, even beyond 2^53). Equal values give equal
+// text, which digests and struct values rely on. This is the one writer of canonical JSON.
 
 /** Orders two strings by Unicode code point (JavaScript's `<` orders by UTF-16 code unit). */
 export function compareCodePoints(a: string, b: string): number {
@@ -18,60 +19,54 @@ function codePointWeight(unit: number): number {
   return unit <= 0xdfff ? unit + 0x2000 : unit - 0x800;
 }
 
-/** Canonical JSON text of a JSON-like value; `undefined` object members are left out. */
-export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out);
-  return out.join("");
+/** Thrown for values that have no JSON form; `path` names the offending member. */
+export class JsonValueError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = "JsonValueError";
+  }
 }
 
-function write(value: unknown, out: string[]): void {
+/**
+ * Canonical JSON text of a JSON-like value (plain objects, arrays, strings, numbers, bigints,
+ * booleans, null); `undefined` object members are left out. `path` names the value in errors.
+ */
+export function canonicalJson(value: unknown, path = "value"): string {
   switch (typeof value) {
     case "string":
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case "number":
-      if (!Number.isFinite(value)) throw new Error(`canonical JSON: ${value} is not a JSON number`);
-      out.push(JSON.stringify(value));
-      return;
-    case "boolean":
-      out.push(value ? "true" : "false");
-      return;
+      if (!Number.isFinite(value)) throw new JsonValueError(path, `${value} has no JSON form`);
+      return Number.isInteger(value) ? BigInt(value).toString() : JSON.stringify(value);
     case "bigint":
-      out.push(value.toString());
-      return;
+      return value.toString();
+    case "boolean":
+      return value ? "true" : "false";
     case "object":
-      if (value === null) out.push("null");
-      else if (Array.isArray(value)) writeArray(value, out);
-      else writeObject(value as Record<string, unknown>, out);
-      return;
+      if (value === null) return "null";
+      if (Array.isArray(value)) return `[${value.map((item: unknown, i) => canonicalJson(item, `${path}[${i}]`)).join(",")}]`;
+      return canonicalObject(value, path);
     case "undefined":
     case "function":
     case "symbol":
-      throw new Error(`canonical JSON: a ${typeof value} is not a JSON value`);
+      throw new JsonValueError(path, `a ${typeof value} has no JSON form`);
   }
 }
 
-function writeArray(items: readonly unknown[], out: string[]): void {
-  out.push("[");
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out.push(",");
-    write(items[i] ?? null, out);
+function canonicalObject(value: object, path: string): string {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (value.constructor as { name?: string } | undefined)?.name ?? "object";
+    throw new JsonValueError(path, `a ${name} has no JSON form (use plain objects, arrays, strings, numbers, booleans and null)`);
   }
-  out.push("]");
-}
-
-function writeObject(obj: Record<string, unknown>, out: string[]): void {
-  const keys = Object.keys(obj).sort(compareCodePoints);
-  out.push("{");
-  let first = true;
-  for (const key of keys) {
-    const member = obj[key];
-    if (member === undefined) continue;
-    if (!first) out.push(",");
-    first = false;
-    out.push(JSON.stringify(key), ":");
-    write(member, out);
+  const record = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of Object.keys(record).sort(compareCodePoints)) {
+    const member = record[key];
+    if (member !== undefined) members.push(`${JSON.stringify(key)}:${canonicalJson(member, `${path}.${key}`)}`);
   }
-  out.push("}");
+  return `{${members.join(",")}}`;
 }
