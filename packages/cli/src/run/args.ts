@@ -1,3 +1,11 @@
+/** The options of `skein run`, as both help texts list them. */
+export const RUN_OPTIONS_HELP = `Options:
+  --json              print the outputs as JSON only
+  --overwrite-cache   run cached tasks again and replace their cache entries
+  --signal NAME=VALUE value for a gate (approve: true/false), repeatable
+  --data-dir DIR      where the cache and checkpoints live (default .skein)
+  -h, --help          show this help`;
+
 /** `skein run` arguments: the file, the entity, run options, and the entity's input flags. */
 export interface RunArgs {
   readonly file?: string;

@@ -1,6 +1,7 @@
 import { describeType, isNoneType } from "@skein/engine";
 import type { Literal, LiteralType, VariableMap } from "@skein/idl";
 import { fromLiteral, parametersOf, type RunnableEntity } from "@skein/sdk";
+import { RUN_OPTIONS_HELP } from "./args.js";
 import { formatValue } from "./format.js";
 
 /** One input as the CLI shows and parses it. */
@@ -63,15 +64,7 @@ export function entityHelp(file: string, exportName: string, entity: RunnableEnt
   }
   const outputs = Object.entries(outputTypes(entity));
   lines.push("", "Outputs:", ...(outputs.length === 0 ? ["  (none)"] : outputs.map(([name, type]) => `  ${name}: ${describeType(type)}`)));
-  lines.push(
-    "",
-    "Options:",
-    "  --json              print the outputs as JSON only",
-    "  --overwrite-cache   run cached tasks again and replace their cache entries",
-    "  --signal NAME=VALUE value for a gate (approve: true/false), repeatable",
-    "  --data-dir DIR      where the cache and checkpoints live (default .skein)",
-    "  -h, --help          show this help",
-  );
+  lines.push("", RUN_OPTIONS_HELP);
   return `${lines.join("\n")}\n`;
 }
 

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { describeType, type EngineRecord } from "@skein/engine";
 import { NodeExecutionPhase, SimpleType, WorkflowExecutionPhase, type ExecutionError, type Literal } from "@skein/idl";
 import { collectEntities, fromLiteral, InputError, LiteralConversionError, parseCliValue, runLocally, type RunnableEntity } from "@skein/sdk";
-import { parseRunArgs, UsageError } from "./args.js";
+import { parseRunArgs, RUN_OPTIONS_HELP, UsageError } from "./args.js";
 import { entityHelp, entityList, inputsOf, outputTypes } from "./entity-info.js";
 import { formatValue, toJsonText } from "./format.js";
 import { loadUserModule, ModuleLoadError } from "./load-module.js";
@@ -25,12 +25,7 @@ export const RUN_USAGE = `Usage: skein run FILE [ENTITY] [options] [--INPUT VALU
 Runs a workflow, launch plan or task from a TypeScript file on this machine, with the same engine
 a cluster uses. Without ENTITY, lists what FILE defines. With ENTITY --help, lists its inputs.
 
-Options:
-  --json              print the outputs as JSON only
-  --overwrite-cache   run cached tasks again and replace their cache entries
-  --signal NAME=VALUE value for a gate (approve: true/false), repeatable
-  --data-dir DIR      where the cache and checkpoints live (default .skein)
-  -h, --help          show this help
+${RUN_OPTIONS_HELP}
 `;
 
 function findEntity(entities: ReturnType<typeof collectEntities>, name: string): RunnableEntity | undefined {
