@@ -13,13 +13,17 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function start(slowMs = 0): Promise<ConnectServer> {
+/** `gate`, when given, holds every GetDomains until it resolves; `entered` fires as one arrives. */
+async function start(hold?: { entered: () => void; gate: Promise<void> }): Promise<ConnectServer> {
   const logger = createLogger({ component: "test", sink: createMemorySink() });
   const server = await serveConnect({
     routes: (router) =>
       router.service(AdminService, {
         async getDomains() {
-          await new Promise((resolve) => setTimeout(resolve, slowMs));
+          if (hold) {
+            hold.entered();
+            await hold.gate;
+          }
           return { domains: [create(DomainSchema, { id: "development", name: "Development" })] };
         },
         getProject(req) {
@@ -70,15 +74,34 @@ describe("serveConnect", () => {
   }
 
   it("close() lets an open request finish, then resolves with no connection left", async () => {
-    const server = await start(200);
+    // Ordering, not timing: the open request is released only after close() began, and close()
+    // must not resolve before that request has been answered.
+    let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const server = await start({
+      entered: () => {
+        calls += 1;
+        if (calls === 2) entered();
+      },
+      gate,
+    });
     const client = createClient(AdminService, createGrpcTransport({ baseUrl: server.url }));
     const http1 = createClient(AdminService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
-    await http1.getDomains({}); // leaves an idle keep-alive connection behind
-    const pending = client.getDomains({});
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
-    await server.close();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    const warmUp = http1.getDomains({}); // leaves an idle keep-alive connection behind once answered
+    const events: string[] = [];
+    const pending = client.getDomains({}).then((response) => {
+      events.push("answered");
+      return response;
+    });
+    await arrived;
+    const closing = server.close().then(() => events.push("closed"));
+    release();
+    await warmUp;
+    await closing;
+    expect(events).toEqual(["answered", "closed"]);
     expect((await pending).domains).toHaveLength(1);
     await expect(fetch(`${server.url}/skein.admin.v1.AdminService/GetDomains`, { method: "POST" })).rejects.toThrow();
   });
