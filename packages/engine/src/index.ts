@@ -69,3 +69,5 @@ export type {
   Step,
   WorkflowEngine,
 } from "./executor/index.js";
+export { cronProblem, isKnownTimeZone, nextCronTime, nextFixedRateTime, parseCron } from "./schedule/index.js";
+export type { CronSpec } from "./schedule/index.js";

@@ -7,7 +7,6 @@ import { add } from "../test-support/sample-tasks.js";
 import { fromLiteral } from "../types/convert.js";
 import { simpleType } from "../types/literal-types.js";
 import { t } from "../types/t.js";
-import { cronProblem } from "./cron.js";
 import { launchPlan } from "./launch-plan.js";
 import { workflow } from "./workflow.js";
 
@@ -82,21 +81,5 @@ describe("launchPlan", () => {
     const node = wf.template.nodes[0];
     expect(node?.inputs.map((b) => b.var).sort()).toEqual(["at", "epochs", "lr"]);
     expect(() => workflow({ name: "caller2" }, () => plan({}))).toThrow('workflow "caller2": node "n0" (launch plan "quick"): missing required input "lr"');
-  });
-});
-
-describe("cronProblem", () => {
-  it("accepts five-field expressions with lists, ranges, steps and names, and the macros", () => {
-    for (const ok of ["* * * * *", "*/15 0-6,22 1 JAN-mar */2", "0 0 1-31/2 12 sun", "5 4 * * 0-7", "@hourly", "@yearly"]) expect(cronProblem(ok)).toBeUndefined();
-  });
-
-  it("explains what is wrong", () => {
-    expect(cronProblem("* 24 * * *")).toBe('hour "24": "24" is not a value from 0 to 23');
-    expect(cronProblem("* * 0 * *")).toBe('day of month "0": "0" is not a value from 1 to 31');
-    expect(cronProblem("*/0 * * * *")).toBe('minute "*/0": step "0" is not a positive whole number');
-    expect(cronProblem("5-2 * * * *")).toBe('minute "5-2": range 5-2 runs backwards');
-    expect(cronProblem("* * * FOO *")).toBe('month "FOO": "FOO" is not a value from 1 to 12');
-    expect(cronProblem("@often")).toBe("unknown macro @often (use @hourly, @daily, @weekly, @monthly, @yearly)");
-    expect(cronProblem("1/2/3 * * * *")).toBe('minute "1/2/3": "1/2/3" has more than one "/"');
   });
 });

@@ -4,7 +4,7 @@ import {
   type Literal, type LiteralType, type VariableMap,
 } from "@skein/idl";
 import { FixedRateUnit, ScheduleSchema, type Schedule } from "@skein/idl/admin/v1";
-import { describeType } from "@skein/engine";
+import { cronProblem, describeType, isKnownTimeZone } from "@skein/engine";
 import type { z } from "zod";
 import { checkEntityName, DefinitionError } from "../definition-error.js";
 import { timeoutOption, type DurationInput } from "../options.js";
@@ -12,7 +12,6 @@ import { LiteralConversionError, toLiteral } from "../types/convert.js";
 import { durationOption } from "../types/duration.js";
 import { parameterMap, type Shape } from "../types/interface.js";
 import { callEntity } from "./call.js";
-import { cronProblem } from "./cron.js";
 import type { LaunchPlanDefinition, WorkflowDefinition } from "./definitions.js";
 import type { Outputs } from "./entity.js";
 
@@ -118,7 +117,7 @@ function schedule(option: ScheduleOption, inputs: VariableMap, owner: string): S
   if ("cron" in option) {
     const problem = cronProblem(option.cron);
     if (problem) throw new DefinitionError(`${owner}: schedule.cron "${option.cron}": ${problem}`);
-    if (option.timeZone !== undefined && !validTimeZone(option.timeZone)) throw new DefinitionError(`${owner}: schedule.timeZone: unknown time zone "${option.timeZone}"`);
+    if (option.timeZone !== undefined && !isKnownTimeZone(option.timeZone)) throw new DefinitionError(`${owner}: schedule.timeZone: unknown time zone "${option.timeZone}"`);
     const offset = option.offset === undefined ? undefined : timeoutOption(option.offset, `${owner}: schedule.offset`);
     init.kind = { case: "cron", value: { expression: option.cron.trim(), offset, timeZone: option.timeZone ?? "" } };
   } else if ("every" in option) {
@@ -137,13 +136,4 @@ function schedule(option: ScheduleOption, inputs: VariableMap, owner: string): S
     init.kickoffTimeInputArg = option.kickoffInput;
   }
   return create(ScheduleSchema, init);
-}
-
-function validTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
