@@ -38,6 +38,7 @@ export {
   canonicalLiteralMapJson,
   checkLiteral,
   checkLiteralMap,
+  datetimeLiteral,
   describeLiteral,
   floatLiteral,
   hashLiteralMap,

@@ -13,6 +13,11 @@ export const adminConfigSchema = z.object({
     .default(["development", "staging", "production"]),
   /** Default maximum of concurrently running nodes per execution (0 = unlimited). */
   maxParallelism: z.coerce.number().int().min(0).default(25),
+  /**
+   * Largest serialized input or output map (bytes) kept inline in the database; larger ones go to
+   * the blob store (`blobStoreUrl`, default `file://<dataDir>/blobs`) and the row keeps the uri.
+   */
+  inlineDataMaxBytes: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024),
 });
 
 export type AdminConfig = z.output<typeof adminConfigSchema>;
@@ -23,7 +28,7 @@ export function loadAdminConfig(
   source: Readonly<Record<string, string | undefined>> = process.env,
 ): AdminConfig {
   return parseConfig("admin", adminConfigSchema, {
-    env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM" },
+    env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM", inlineDataMaxBytes: "SKEIN_INLINE_DATA_MAX_BYTES" },
     source,
     overrides,
   });

@@ -7,8 +7,13 @@ import {
   type Clock,
   type LogSink,
 } from "@skein/server";
+import { openBlobStore, type BlobStore } from "@skein/blob";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { AdminConfig } from "./config.js";
 import { openAdminDatabase } from "./database.js";
+import type { ExecutionDispatcher } from "./domain/execution-dispatcher.js";
+import { InProcessDispatcher } from "./domain/in-process-dispatcher.js";
 import { setup } from "./setup.js";
 
 export interface StartAdminOptions {
@@ -16,6 +21,8 @@ export interface StartAdminOptions {
   /** Where log lines go; JSON lines on stderr by default. */
   readonly logSink?: LogSink;
   readonly clock?: Clock;
+  /** The data plane's door; an in-process stand-in that keeps executions QUEUED by default. */
+  readonly dispatcher?: ExecutionDispatcher;
 }
 
 export interface RunningAdmin {
@@ -31,11 +38,13 @@ export interface RunningAdmin {
 export async function startAdmin(options: StartAdminOptions): Promise<RunningAdmin> {
   const { config } = options;
   const logger = createLogger({ component: "admin", level: config.logLevel, sink: options.logSink });
+  const blobs = openAdminBlobStore(config);
   const database = await openAdminDatabase(config);
   const stop = new AbortController();
   let loops: Promise<void>[] = [];
   try {
-    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config });
+    const dispatcher = options.dispatcher ?? new InProcessDispatcher();
+    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher });
     loops = service.loops.map((loop) =>
       loop.run(stop.signal).catch((error: unknown) => {
         logger.error("background loop failed", { loop: loop.name, error });
@@ -65,4 +74,9 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
     await database.close();
     throw error;
   }
+}
+
+/** The configured blob store, or `file://<dataDir>/blobs` when none is configured. */
+export function openAdminBlobStore(config: Pick<AdminConfig, "blobStoreUrl" | "dataDir">): BlobStore {
+  return openBlobStore(config.blobStoreUrl ?? pathToFileURL(path.resolve(config.dataDir, "blobs")).href);
 }

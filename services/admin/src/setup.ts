@@ -1,8 +1,12 @@
 import { AdminService } from "@skein/idl/admin/v1";
 import type { ServiceSetup } from "@skein/server";
 import type { AdminContext } from "./context.js";
+import { CodeBundleManager } from "./domain/code-bundle-manager.js";
 import { configuredDomains } from "./domain/domains.js";
+import { eventManagers } from "./domain/event-managers.js";
 import { ProjectManager } from "./domain/project-manager.js";
+import { executionManagers } from "./domain/execution-managers.js";
+import { registrationManagers } from "./domain/registration-managers.js";
 import { TaskManager } from "./domain/task-manager.js";
 import { adminHandlers } from "./handlers/admin-handlers.js";
 import { migrateAdminToLatest } from "./migrations/index.js";
@@ -23,11 +27,15 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
   const tasks = new TaskManager({
     tasks: new TaskRepository(ctx.db), projects: projectRepository, domains, clock: ctx.clock, logger: logger.child("admin.tasks"),
   });
-  const handlers = adminHandlers({ projects, tasks, domains });
+  const codeBundles = new CodeBundleManager({ blobs: ctx.blobs, projects: projectRepository, domains, logger: logger.child("admin.code-bundles") });
+  const registration = registrationManagers(ctx, projectRepository, domains, logger);
+  const executions = executionManagers(ctx, projectRepository, domains, logger);
+  const events = eventManagers(ctx, logger);
+  const handlers = adminHandlers({ projects, tasks, domains, codeBundles, registration, events, executions });
   return {
     routes: (router) => {
       router.service(AdminService, handlers);
     },
-    loops: [],
+    loops: [executions.admissionLoop],
   };
 }

@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { BlobDimensionality, LiteralMapSchema, LiteralSchema, type Literal, type LiteralMap, type LiteralType, type ScalarSchema } from "@skein/idl";
 
 // Small constructors for literal values, so code and tests read like the values they build.
@@ -27,6 +28,11 @@ export function stringLiteral(value: string): Literal {
 /** A boolean. */
 export function boolLiteral(value: boolean): Literal {
   return scalar({ case: "primitive", value: { value: { case: "boolean", value } } });
+}
+
+/** A point in time, to the millisecond. */
+export function datetimeLiteral(value: Date): Literal {
+  return scalar({ case: "primitive", value: { value: { case: "datetime", value: timestampFromDate(value) } } });
 }
 
 /** The absent value. */

@@ -8,7 +8,7 @@ import { blobType, enumType, listType, mapType, optionalType, simpleType, struct
 import { typesEqual } from "../types/equal.js";
 import { anyLiteral, literalOfType } from "./arbitraries.test-util.js";
 import {
-  blobLiteral, boolLiteral, floatLiteral, intLiteral, listLiteral, mapLiteral, noneLiteral, stringLiteral, structLiteral,
+  blobLiteral, boolLiteral, datetimeLiteral, floatLiteral, intLiteral, listLiteral, mapLiteral, noneLiteral, stringLiteral, structLiteral,
   unionLiteral,
 } from "./builders.js";
 import { checkLiteral, literalFits } from "./check.js";
@@ -30,7 +30,8 @@ describe("checkLiteral: scalars", () => {
     expect(checkLiteral(noneLiteral(), none)).toEqual([]);
     expect(checkLiteral(noneLiteral(), simpleType(SimpleType.UNSPECIFIED))).toEqual([]);
     expect(checkLiteral(intLiteral(0), none)).toEqual(["value: expected none, got int 0"]);
-    const at = create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "primitive", value: { value: { case: "datetime", value: timestampFromDate(new Date(0)) } } } } } });
+    const at = datetimeLiteral(new Date(0));
+    expect(at).toEqual(create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "primitive", value: { value: { case: "datetime", value: timestampFromDate(new Date(0)) } } } } } }));
     expect(checkLiteral(at, simpleType(SimpleType.DATETIME))).toEqual([]);
     expect(checkLiteral(at, simpleType(SimpleType.DURATION))).toEqual(["value: expected duration, got datetime"]);
   });

@@ -1,5 +1,5 @@
 export {
-  blobLiteral, boolLiteral, floatLiteral, intLiteral, listLiteral, literalMap, mapLiteral, noneLiteral, stringLiteral,
+  blobLiteral, boolLiteral, datetimeLiteral, floatLiteral, intLiteral, listLiteral, literalMap, mapLiteral, noneLiteral, stringLiteral,
   structLiteral, unionLiteral,
 } from "./builders.js";
 export { canonicalLiteralJson, canonicalLiteralMapJson } from "./canonical-literal.js";

@@ -17,14 +17,26 @@ import {
   type UpdateProjectRequest,
   type UpdateProjectResponse,
 } from "@skein/idl/admin/v1";
-import { invalidArgument, unimplemented, type Clock, type Logger } from "@skein/server";
+import { invalidArgument, type Clock, type Logger } from "@skein/server";
 import type { ProjectRowUpdate } from "../repositories/database.js";
 import type { ProjectRepository, ProjectSortKey } from "../repositories/project-repository.js";
 import { projectFromRow, projectStateToRow, projectToNewRow } from "../repositories/transformers/project-transformer.js";
+import { parseFilters, type FilterFields } from "./filters.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 
 const defaultPageSize = 100;
 const sortKeys: readonly ProjectSortKey[] = ["id", "name", "created_at"];
+
+/** Filter keys of ListProjects, as documented in admin_service.proto. */
+const projectFilterFields: FilterFields = {
+  fields: {
+    id: { kind: "string", column: "id" },
+    name: { kind: "string", column: "name" },
+    state: { kind: "enum", column: "state", values: { ACTIVE: "active", ARCHIVED: "archived" } },
+    created_at: { kind: "timestamp", column: "created_at" },
+  },
+  labelsColumn: "labels",
+};
 
 export interface ProjectManagerDeps {
   readonly projects: ProjectRepository;
@@ -75,7 +87,7 @@ export class ProjectManager {
   }
 
   async list(req: ListProjectsRequest): Promise<ListProjectsResponse> {
-    if (req.filters !== "") throw unimplemented("filters: filtering projects");
+    const filters = parseFilters(req.filters, projectFilterFields);
     const sortKey = req.sortBy?.key ?? "created_at";
     if (!isSortKey(sortKey)) throw invalidArgument("sort_by.key", `must be one of ${sortKeys.join(", ")}; got "${sortKey}"`);
     const descending = req.sortBy?.direction !== SortDirection.ASCENDING;
@@ -89,7 +101,7 @@ export class ProjectManager {
     }
     const limit = req.limit === 0 ? defaultPageSize : req.limit;
     // One row more than asked tells whether another page follows.
-    const rows = await this.deps.projects.list({ sortKey, descending, after, limit: limit + 1, includeArchived: req.includeArchived });
+    const rows = await this.deps.projects.list({ sortKey, descending, after, limit: limit + 1, includeArchived: req.includeArchived, filters });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextToken =

@@ -63,6 +63,6 @@ export function scheduledExecutionName(plan: { project: string; domain: string; 
   // base32 over lowercase letters and digits keeps the name a valid DNS label.
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   let name = "f";
-  for (let i = 0; name.length < 20; i++) name += alphabet[(digest[i] ?? 0) % 32];
+  for (let i = 0; name.length < 20; i++) name += alphabet.charAt((digest[i] ?? 0) % 32);
   return name;
 }

@@ -5,7 +5,6 @@ import {
   CreateTaskResponseSchema,
   GetTaskResponseSchema,
   ListTasksResponseSchema,
-  SortDirection,
   type CreateTaskRequest,
   type CreateTaskResponse,
   type Domain,
@@ -15,15 +14,14 @@ import {
   type ListTasksResponse,
 } from "@skein/idl/admin/v1";
 import { compileTask, hashMessage } from "@skein/engine";
-import { invalidArgument, unimplemented, type Clock, type Logger } from "@skein/server";
+import { invalidArgument, type Clock, type Logger } from "@skein/server";
 import type { ProjectRepository } from "../repositories/project-repository.js";
-import { taskKeyText, type TaskRepository, type TaskSortKey } from "../repositories/task-repository.js";
+import { taskKeyText, type TaskRepository } from "../repositories/task-repository.js";
 import { taskFromRow, taskTemplateFromRow, taskToNewRow } from "../repositories/transformers/task-transformer.js";
 import { diffJson, formatDifferences } from "./json-diff.js";
-import { decodeTaskCursor, encodeTaskCursor } from "./task-page-token.js";
-
-const defaultPageSize = 100;
-const sortKeys: readonly TaskSortKey[] = ["name", "version", "created_at"];
+import { parseFilters } from "./filters.js";
+import { pageOf, planList } from "./list-query.js";
+import { versionFilterFields, versionOrdering } from "./version-lists.js";
 
 export interface TaskManagerDeps {
   readonly tasks: TaskRepository;
@@ -37,10 +35,6 @@ export interface TaskManagerDeps {
 function required<T>(value: T | undefined, field: string): T {
   if (value === undefined) throw invalidArgument(field, "is required");
   return value;
-}
-
-function isSortKey(key: string): key is TaskSortKey {
-  return (sortKeys as readonly string[]).includes(key);
 }
 
 // The proto promises a hex digest; the engine's canonical hash is base64url of the same SHA-256.
@@ -95,21 +89,10 @@ export class TaskManager {
   }
 
   async list(req: ListTasksRequest): Promise<ListTasksResponse> {
-    if (req.filters !== "") throw unimplemented("filters: filtering tasks");
-    const sortKey = req.sortBy?.key ?? "created_at";
-    if (!isSortKey(sortKey)) throw invalidArgument("sort_by.key", `must be one of ${sortKeys.join(", ")}; got "${sortKey}"`);
-    const descending = req.sortBy?.direction !== SortDirection.ASCENDING;
-    const sort = `${sortKey}:${descending ? "desc" : "asc"}`;
-    const after = decodeTaskCursor(req.token, sort, sortKey === "created_at");
-    const limit = req.limit === 0 ? defaultPageSize : req.limit;
-    const name = req.name === "" ? undefined : req.name;
-    // One row more than asked tells whether another page follows.
-    const rows = await this.deps.tasks.list({
-      project: req.project, domain: req.domain, name, sortKey, descending, after, limit: limit + 1, includeArchived: req.includeArchived,
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const nextToken = rows.length > limit && last !== undefined ? encodeTaskCursor(sort, sortKey, last) : "";
+    const plan = planList(req, versionOrdering);
+    const filters = parseFilters(req.filters, versionFilterFields);
+    const scope = { project: req.project, domain: req.domain, name: req.name === "" ? undefined : req.name, includeArchived: req.includeArchived, filters };
+    const { page, nextToken } = pageOf(await this.deps.tasks.list(scope, plan), plan);
     return create(ListTasksResponseSchema, { tasks: page.map(taskFromRow), nextToken });
   }
 

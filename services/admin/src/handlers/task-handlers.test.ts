@@ -118,6 +118,33 @@ describe("ListTasks", () => {
     expect(await collect({ limit: 3, sortKey: "version" })).toEqual(["a@v3", "a@v2", "c@v1", "b@v1", "a@v1"]);
   });
 
+  it("filters by name, version and registration time, and pages within the filtered rows", async () => {
+    const names = async (filters: string, limit = 2) => {
+      const seen: string[] = [];
+      let token = "";
+      do {
+        const page = await admin.client.listTasks({ project: "listing", domain: "development", filters, limit, token });
+        seen.push(...page.tasks.map((t) => `${t.id?.name}@${t.id?.version}`));
+        token = page.nextToken;
+      } while (token !== "");
+      return seen;
+    };
+    expect(await names("eq(name,a)", 1)).toEqual(["a@v3", "a@v2", "a@v1"]);
+    expect(await names("value_in(name,b;c)")).toEqual(["c@v1", "b@v1"]);
+    expect(await names("ne(name,a)+eq(version,v1)")).toEqual(["c@v1", "b@v1"]);
+    const { tasks } = await admin.client.listTasks({ project: "listing", domain: "development", limit: 5 });
+    const third = tasks[2]?.closure?.createdAt;
+    const at = new Date(Number(third?.seconds ?? 0n) * 1000).toISOString().replace(".000Z", "Z");
+    expect(await names(`gte(created_at,${at})`)).toEqual(["a@v3", "c@v1", "a@v2"]);
+    expect(await names("contains(name,zz)")).toEqual([]);
+  });
+
+  it("refuses a token issued under other filters", async () => {
+    const { nextToken } = await admin.client.listTasks({ project: "listing", domain: "development", filters: "eq(name,a)", limit: 1 });
+    const error = await failure(admin.client.listTasks({ project: "listing", domain: "development", filters: "eq(name,b)", limit: 1, token: nextToken }));
+    expect(error).toMatchObject({ code: Code.InvalidArgument, rawMessage: "token: was issued for other filters; start again with an empty token" });
+  });
+
   it("rejects foreign tokens, tokens of another ordering, unknown sort keys and filters", async () => {
     const garbage = await failure(admin.client.listTasks({ project: "listing", domain: "development", token: "bm9wZQ" }));
     expect(garbage).toMatchObject({ code: Code.InvalidArgument, rawMessage: "token: is not a page token returned by this list" });
@@ -126,7 +153,7 @@ describe("ListTasks", () => {
     expect(crossed.rawMessage).toBe('token: was issued for ordering "created_at:desc", not "name:desc"; start again with an empty token');
     const badKey = await failure(admin.client.listTasks({ project: "listing", domain: "development", sortBy: { key: "type" } }));
     expect(badKey.rawMessage).toBe('sort_by.key: must be one of name, version, created_at; got "type"');
-    const filters = await failure(admin.client.listTasks({ project: "listing", domain: "development", filters: "eq(name,a)" }));
-    expect(filters).toMatchObject({ code: Code.Unimplemented, rawMessage: "filters: filtering tasks is not implemented" });
+    const filters = await failure(admin.client.listTasks({ project: "listing", domain: "development", filters: "eq(type,container)" }));
+    expect(filters).toMatchObject({ code: Code.InvalidArgument, rawMessage: 'filters: "eq(type,container)": unknown key "type" (keys: name, version, created_at, state)' });
   });
 });

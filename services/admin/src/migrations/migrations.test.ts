@@ -12,7 +12,18 @@ describe("admin migrations", () => {
   it("apply in order once, then find nothing left to do", async () => {
     const database = await createTestDatabase();
     opened.push(database);
-    const all = ["2025-06-01T00-00-00-projects", "2025-06-15T00-00-00-tasks"];
+    const all = [
+      "2025-06-01T00-00-00-projects",
+      "2025-06-15T00-00-00-tasks",
+      "2025-07-01T00-00-00-workflows",
+      "2025-07-01T00-01-00-launch-plans",
+      "2025-07-01T00-02-00-named-entities",
+      "2025-07-05T00-00-00-attributes",
+      "2025-07-10T00-00-00-executions",
+      "2025-07-20T00-00-00-node-task-executions",
+      "2025-07-20T00-01-00-signals",
+      "2025-07-30T00-00-00-schedules",
+    ];
     expect(await migrateAdminToLatest(database.db)).toEqual(all);
     expect(await migrateAdminToLatest(database.db)).toEqual([]);
     const { rows } = await sql<{ name: string }>`SELECT name FROM admin_migration ORDER BY name`.execute(database.db);

@@ -1,5 +1,6 @@
 import { alreadyExists, isUniqueViolation, notFound } from "@skein/server";
 import type { Kysely, Transaction } from "kysely";
+import { applyFilters, type FilterCondition } from "../domain/filters.js";
 import type { AdminDatabase, NewProjectRow, ProjectRow, ProjectRowUpdate } from "./database.js";
 
 /** Columns a project list may be ordered by; ties are broken by id, so every order is total. */
@@ -12,6 +13,8 @@ export interface ProjectListQuery {
   readonly after?: { readonly value: string | Date; readonly id: string };
   readonly limit: number;
   readonly includeArchived: boolean;
+  /** Conditions parsed from the request's filters, ANDed with the rest. */
+  readonly filters?: readonly FilterCondition[];
 }
 
 /** Projects in PostgreSQL. Every method runs inside `trx` when given, so callers compose transactions. */
@@ -47,6 +50,7 @@ export class ProjectRepository {
     const direction = query.descending ? "desc" : "asc";
     let select = (trx ?? this.db).selectFrom("project").selectAll();
     if (!query.includeArchived) select = select.where("state", "=", "active");
+    select = applyFilters(select, query.filters ?? []);
     const after = query.after;
     if (after !== undefined) {
       const op = query.descending ? "<" : ">";

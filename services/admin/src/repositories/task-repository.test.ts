@@ -6,8 +6,10 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAdminTestDatabase } from "../test-support/admin-fixture.js";
 import { taskId, taskTemplate } from "../test-support/task-fixtures.js";
+import { versionOrdering } from "../domain/version-lists.js";
+import type { SortValue } from "../domain/list-query.js";
 import type { AdminDatabase, NewTaskRow } from "./database.js";
-import { TaskRepository, type TaskListQuery } from "./task-repository.js";
+import { TaskRepository } from "./task-repository.js";
 import { taskToNewRow } from "./transformers/task-transformer.js";
 
 let database: TestDatabase;
@@ -30,8 +32,21 @@ function row(name: string, version: string, minute: number, extra: Partial<NewTa
   return { ...taskToNewRow(id, taskTemplate(id), `digest-${name}-${version}`, "", new Date(Date.UTC(2025, 0, 1, 0, minute))), ...extra };
 }
 
-async function listKeys(query: Partial<TaskListQuery>): Promise<string[]> {
-  const rows = await repo.list({ project: "proj", domain: "development", sortKey: "created_at", descending: true, limit: 100, includeArchived: false, ...query });
+interface ListOptions {
+  readonly domain?: string;
+  readonly name?: string;
+  readonly includeArchived?: boolean;
+  readonly sortKey?: "name" | "version" | "created_at";
+  readonly descending?: boolean;
+  readonly after?: readonly SortValue[];
+  readonly limit?: number;
+}
+
+async function listKeys(options: ListOptions): Promise<string[]> {
+  const sort = versionOrdering.sortKeys[options.sortKey ?? "created_at"]!;
+  const columns = [sort, ...versionOrdering.tieBreakers.filter((t) => t.column !== sort.column)];
+  const scope = { project: "proj", domain: options.domain ?? "development", name: options.name, includeArchived: options.includeArchived ?? false, filters: [] };
+  const rows = await repo.list(scope, { columns, descending: options.descending ?? true, after: options.after, fetch: options.limit ?? 100 });
   return rows.map((r) => `${r.name}@${r.version}`);
 }
 
@@ -73,12 +88,12 @@ describe("TaskRepository", () => {
     await repo.insertIfAbsent({ ...row("a", "v3", 3), domain: "staging" });
     expect(await listKeys({})).toEqual(["c@v0", "b@v1", "a@v2", "a@v1"]);
     expect(await listKeys({ descending: false, includeArchived: true })).toEqual(["old@v1", "a@v1", "a@v2", "b@v1", "c@v0"]);
-    expect(await listKeys({ after: { value: new Date("2025-01-01T00:01:00Z"), name: "a", version: "v2" } })).toEqual(["a@v1"]);
+    expect(await listKeys({ after: [new Date("2025-01-01T00:01:00Z"), "a", "v2"] })).toEqual(["a@v1"]);
     expect(await listKeys({ name: "a" })).toEqual(["a@v2", "a@v1"]);
     expect(await listKeys({ sortKey: "name", descending: false })).toEqual(["a@v1", "a@v2", "b@v1", "c@v0"]);
-    expect(await listKeys({ sortKey: "name", descending: false, after: { value: "a", name: "a", version: "v2" }, limit: 1 })).toEqual(["b@v1"]);
+    expect(await listKeys({ sortKey: "name", descending: false, after: ["a", "v2"], limit: 1 })).toEqual(["b@v1"]);
     expect(await listKeys({ sortKey: "version", descending: false })).toEqual(["c@v0", "a@v1", "b@v1", "a@v2"]);
-    expect(await listKeys({ sortKey: "version", descending: false, after: { value: "v1", name: "a", version: "v1" } })).toEqual(["b@v1", "a@v2"]);
+    expect(await listKeys({ sortKey: "version", descending: false, after: ["v1", "a"] })).toEqual(["b@v1", "a@v2"]);
     expect(await listKeys({ domain: "staging" })).toEqual(["a@v3"]);
   });
 

@@ -1,10 +1,9 @@
-import { assertNever } from "@skein/engine";
 import { notFound } from "@skein/server";
 import type { Kysely, Transaction } from "kysely";
-import type { AdminDatabase, NewTaskRow, TaskRow } from "./database.js";
-
-/** Columns a task list may be ordered by; ties are broken by (name, version), so every order is total. */
-export type TaskSortKey = "name" | "version" | "created_at";
+import { applyFilters } from "../domain/filters.js";
+import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
+import type { AdminDatabase, NewTaskRow, TaskRow, VersionRowState } from "./database.js";
+import type { VersionListScope } from "./workflow-repository.js";
 
 /** A task version's identity within the table. */
 export interface TaskKey {
@@ -12,19 +11,6 @@ export interface TaskKey {
   readonly domain: string;
   readonly name: string;
   readonly version: string;
-}
-
-export interface TaskListQuery {
-  readonly project: string;
-  readonly domain: string;
-  /** When set, only versions of this name. */
-  readonly name?: string;
-  readonly sortKey: TaskSortKey;
-  readonly descending: boolean;
-  /** The last row of the previous page: its sort column's value, name and version. */
-  readonly after?: { readonly value: string | Date; readonly name: string; readonly version: string };
-  readonly limit: number;
-  readonly includeArchived: boolean;
 }
 
 /** How a key reads in messages: `project/domain/name@version`. */
@@ -65,29 +51,26 @@ export class TaskRepository {
     return row;
   }
 
-  /** One page of a project and domain in keyset order, starting after `query.after`; at most `limit` rows. */
-  async list(query: TaskListQuery, trx?: Transaction<AdminDatabase>): Promise<TaskRow[]> {
-    const direction = query.descending ? "desc" : "asc";
-    let select = (trx ?? this.db).selectFrom("task").selectAll().where("project", "=", query.project).where("domain", "=", query.domain);
-    if (query.name !== undefined) select = select.where("name", "=", query.name);
-    if (!query.includeArchived) select = select.where("state", "=", "active");
-    const after = query.after;
-    const op = query.descending ? "<" : ">";
-    switch (query.sortKey) {
-      case "name":
-        if (after !== undefined) select = select.where((eb) => eb(eb.refTuple("name", "version"), op, eb.tuple(after.name, after.version)));
-        return select.orderBy("name", direction).orderBy("version", direction).limit(query.limit).execute();
-      case "version":
-        if (after !== undefined) select = select.where((eb) => eb(eb.refTuple("version", "name"), op, eb.tuple(after.version, after.name)));
-        return select.orderBy("version", direction).orderBy("name", direction).limit(query.limit).execute();
-      case "created_at":
-        if (after !== undefined) {
-          const at = new Date(after.value);
-          select = select.where((eb) => eb(eb.refTuple("created_at", "name", "version"), op, eb.tuple(at, after.name, after.version)));
-        }
-        return select.orderBy("created_at", direction).orderBy("name", direction).orderBy("version", direction).limit(query.limit).execute();
-      default:
-        return assertNever(query.sortKey, "task sort key");
-    }
+  /** Archives or restores a version; NotFound when there is none. */
+  async setState(key: TaskKey, state: VersionRowState, trx?: Transaction<AdminDatabase>): Promise<TaskRow> {
+    const row = await (trx ?? this.db)
+      .updateTable("task")
+      .set({ state })
+      .where("project", "=", key.project)
+      .where("domain", "=", key.domain)
+      .where("name", "=", key.name)
+      .where("version", "=", key.version)
+      .returningAll()
+      .executeTakeFirst();
+    if (row === undefined) throw notFound(`task "${taskKeyText(key)}"`);
+    return row;
+  }
+
+  /** One page (plus one row) of the scope in the plan's keyset order. */
+  async list(scope: VersionListScope, plan: KeysetPlan, trx?: Transaction<AdminDatabase>): Promise<TaskRow[]> {
+    let select = (trx ?? this.db).selectFrom("task").selectAll().where("project", "=", scope.project).where("domain", "=", scope.domain);
+    if (scope.name !== undefined) select = select.where("name", "=", scope.name);
+    if (!scope.includeArchived) select = select.where("state", "=", "active");
+    return applyKeyset(applyFilters(select, scope.filters), plan).execute();
   }
 }

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { FileBlobStore } from "@skein/blob";
 import { AdminService } from "@skein/idl/admin/v1";
 import {
   createErrorInterceptor,
@@ -11,7 +15,8 @@ import {
 } from "@skein/server";
 import { createTestDatabase, type TestDatabase } from "@skein/testing";
 import type { Kysely } from "kysely";
-import { loadAdminConfig } from "../config.js";
+import { loadAdminConfig, type AdminConfig } from "../config.js";
+import { InProcessDispatcher } from "../domain/in-process-dispatcher.js";
 import type { AdminDatabase } from "../repositories/database.js";
 import { migrateAdminToLatest } from "../migrations/index.js";
 import { setup } from "../setup.js";
@@ -29,23 +34,38 @@ export interface InProcessAdmin {
   readonly client: Client<typeof AdminService>;
   readonly clock: ManualClock;
   readonly logs: LogRecord[];
+  /** The database admin runs on, for assertions on rows. */
+  readonly db: Kysely<AdminDatabase>;
+  /** A file blob store in a temporary directory, removed by destroy(). */
+  readonly blobs: FileBlobStore;
+  /** The data plane's stand-in: what was dispatched and terminated; can be told to fail. */
+  readonly dispatcher: InProcessDispatcher;
   destroy(): Promise<void>;
 }
 
 /** Admin's handlers behind the same interceptors as the real server, called in-process. */
-export async function createInProcessAdmin(): Promise<InProcessAdmin> {
+export async function createInProcessAdmin(configOverrides: Partial<AdminConfig> = {}): Promise<InProcessAdmin> {
   const database = await createTestDatabase();
+  const blobDir = await mkdtemp(path.join(tmpdir(), "skein-admin-blobs-"));
+  const blobs = new FileBlobStore(blobDir);
+  const dispatcher = new InProcessDispatcher();
+  const destroy = async () => {
+    await database.destroy();
+    await rm(blobDir, { recursive: true, force: true });
+  };
   const sink = createMemorySink();
   const logger = createLogger({ component: "admin", level: "debug", sink });
   const clock = createManualClock(new Date("2025-05-01T12:00:00Z"));
   try {
-    const service = await setup({ db: database.db as Kysely<AdminDatabase>, logger, clock, config: loadAdminConfig({}, {}) });
+    const config = { ...loadAdminConfig({}, {}), ...configOverrides };
+    const db = database.db as Kysely<AdminDatabase>;
+    const service = await setup({ db, logger, clock, config, blobs, dispatcher });
     const transport = createRouterTransport(service.routes, {
       router: { interceptors: [createErrorInterceptor(logger), createValidationInterceptor()] },
     });
-    return { client: createClient(AdminService, transport), clock, logs: sink.records, destroy: () => database.destroy() };
+    return { client: createClient(AdminService, transport), clock, logs: sink.records, db, blobs, dispatcher, destroy };
   } catch (error) {
-    await database.destroy();
+    await destroy();
     throw error;
   }
 }

@@ -11,7 +11,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file skein/admin/v1/attributes.proto.
  */
 export const file_skein_admin_v1_attributes: GenFile = /*@__PURE__*/
-  fileDesc("Ch9za2Vpbi9hZG1pbi92MS9hdHRyaWJ1dGVzLnByb3RvEg5za2Vpbi5hZG1pbi52MSLnAQoVRXhlY3V0aW9uQ2x1c3RlckxhYmVsEs0BCgV2YWx1ZRgBIAEoCUK9AbpIuQFytgEY/QIysAFeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8oPShbQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8pPyk/JCKxAwoXV29ya2Zsb3dFeGVjdXRpb25Db25maWcSIQoPbWF4X3BhcmFsbGVsaXNtGAEgASgNQgi6SAUqAxiQThKRAgoGbGFiZWxzGAIgAygLMjMuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWcuTGFiZWxzRW50cnlCywG6SMcBmgHDARBAIoQBcoEBGL0CMnxeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8kKjhyNhg/MjJeKFtBLVphLXowLTldKFstQS1aYS16MC05Xy5dezAsNjF9W0EtWmEtejAtOV0pPyk/JBIcCg9vdmVyd3JpdGVfY2FjaGUYAyABKAhIAIgBARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhIKEF9vdmVyd3JpdGVfY2FjaGUipwEKDlBsdWdpbk92ZXJyaWRlEh0KCXRhc2tfdHlwZRgBIAEoCUIKukgHcgUQARiAARIkCgpwbHVnaW5faWRzGAIgAygJQhC6SA2SAQoIARAQIgRyAhABElAKF21pc3NpbmdfcGx1Z2luX2JlaGF2aW9yGAMgASgOMiUuc2tlaW4uYWRtaW4udjEuTWlzc2luZ1BsdWdpbkJlaGF2aW9yQgi6SAWCAQIQASJRCg9QbHVnaW5PdmVycmlkZXMSPgoJb3ZlcnJpZGVzGAEgAygLMh4uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVCC7pICJIBBQgBEIABIvoBChJNYXRjaGluZ0F0dHJpYnV0ZXMSSAoXZXhlY3V0aW9uX2NsdXN0ZXJfbGFiZWwYASABKAsyJS5za2Vpbi5hZG1pbi52MS5FeGVjdXRpb25DbHVzdGVyTGFiZWxIABJMChl3b3JrZmxvd19leGVjdXRpb25fY29uZmlnGAIgASgLMicuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWdIABI7ChBwbHVnaW5fb3ZlcnJpZGVzGAMgASgLMh8uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVzSABCDwoGdGFyZ2V0EgW6SAIIASLdAQoXUHJvamVjdERvbWFpbkF0dHJpYnV0ZXMSPAoHcHJvamVjdBgBIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBI7CgZkb21haW4YAiABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSRwoTbWF0Y2hpbmdfYXR0cmlidXRlcxgDIAEoCzIiLnNrZWluLmFkbWluLnYxLk1hdGNoaW5nQXR0cmlidXRlc0IGukgDyAEBKsEBChFNYXRjaGFibGVSZXNvdXJjZRIiCh5NQVRDSEFCTEVfUkVTT1VSQ0VfVU5TUEVDSUZJRUQQABIuCipNQVRDSEFCTEVfUkVTT1VSQ0VfRVhFQ1VUSU9OX0NMVVNURVJfTEFCRUwQARIwCixNQVRDSEFCTEVfUkVTT1VSQ0VfV09SS0ZMT1dfRVhFQ1VUSU9OX0NPTkZJRxACEiYKIk1BVENIQUJMRV9SRVNPVVJDRV9QTFVHSU5fT1ZFUlJJREUQAyqLAQoVTWlzc2luZ1BsdWdpbkJlaGF2aW9yEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VOU1BFQ0lGSUVEEAASIAocTUlTU0lOR19QTFVHSU5fQkVIQVZJT1JfRkFJTBABEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VTRV9ERUZBVUxUEAJiBnByb3RvMw", [file_buf_validate_validate]);
+  fileDesc("Ch9za2Vpbi9hZG1pbi92MS9hdHRyaWJ1dGVzLnByb3RvEg5za2Vpbi5hZG1pbi52MSLnAQoVRXhlY3V0aW9uQ2x1c3RlckxhYmVsEs0BCgV2YWx1ZRgBIAEoCUK9AbpIuQFytgEY/QIysAFeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8oPShbQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8pPyk/JCKxAwoXV29ya2Zsb3dFeGVjdXRpb25Db25maWcSIQoPbWF4X3BhcmFsbGVsaXNtGAEgASgNQgi6SAUqAxiQThKRAgoGbGFiZWxzGAIgAygLMjMuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWcuTGFiZWxzRW50cnlCywG6SMcBmgHDARBAIoQBcoEBGL0CMnxeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8kKjhyNhg/MjJeKFtBLVphLXowLTldKFstQS1aYS16MC05Xy5dezAsNjF9W0EtWmEtejAtOV0pPyk/JBIcCg9vdmVyd3JpdGVfY2FjaGUYAyABKAhIAIgBARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhIKEF9vdmVyd3JpdGVfY2FjaGUipwEKDlBsdWdpbk92ZXJyaWRlEh0KCXRhc2tfdHlwZRgBIAEoCUIKukgHcgUQARiAARIkCgpwbHVnaW5faWRzGAIgAygJQhC6SA2SAQoIARAQIgRyAhABElAKF21pc3NpbmdfcGx1Z2luX2JlaGF2aW9yGAMgASgOMiUuc2tlaW4uYWRtaW4udjEuTWlzc2luZ1BsdWdpbkJlaGF2aW9yQgi6SAWCAQIQASJRCg9QbHVnaW5PdmVycmlkZXMSPgoJb3ZlcnJpZGVzGAEgAygLMh4uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVCC7pICJIBBQgBEIABIvoBChJNYXRjaGluZ0F0dHJpYnV0ZXMSSAoXZXhlY3V0aW9uX2NsdXN0ZXJfbGFiZWwYASABKAsyJS5za2Vpbi5hZG1pbi52MS5FeGVjdXRpb25DbHVzdGVyTGFiZWxIABJMChl3b3JrZmxvd19leGVjdXRpb25fY29uZmlnGAIgASgLMicuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWdIABI7ChBwbHVnaW5fb3ZlcnJpZGVzGAMgASgLMh8uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVzSABCDwoGdGFyZ2V0EgW6SAIIASLdAQoXUHJvamVjdERvbWFpbkF0dHJpYnV0ZXMSPAoHcHJvamVjdBgBIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBI7CgZkb21haW4YAiABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSRwoTbWF0Y2hpbmdfYXR0cmlidXRlcxgDIAEoCzIiLnNrZWluLmFkbWluLnYxLk1hdGNoaW5nQXR0cmlidXRlc0IGukgDyAEBIpoBChFQcm9qZWN0QXR0cmlidXRlcxI8Cgdwcm9qZWN0GAEgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEkcKE21hdGNoaW5nX2F0dHJpYnV0ZXMYAiABKAsyIi5za2Vpbi5hZG1pbi52MS5NYXRjaGluZ0F0dHJpYnV0ZXNCBrpIA8gBASL2AQoSV29ya2Zsb3dBdHRyaWJ1dGVzEjwKB3Byb2plY3QYASABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSOwoGZG9tYWluGAIgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEhwKCHdvcmtmbG93GAMgASgJQgq6SAdyBRABGP8BEkcKE21hdGNoaW5nX2F0dHJpYnV0ZXMYBCABKAsyIi5za2Vpbi5hZG1pbi52MS5NYXRjaGluZ0F0dHJpYnV0ZXNCBrpIA8gBASL7AQoUTGF1bmNoUGxhbkF0dHJpYnV0ZXMSPAoHcHJvamVjdBgBIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBI7CgZkb21haW4YAiABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSHwoLbGF1bmNoX3BsYW4YAyABKAlCCrpIB3IFEAEY/wESRwoTbWF0Y2hpbmdfYXR0cmlidXRlcxgEIAEoCzIiLnNrZWluLmFkbWluLnYxLk1hdGNoaW5nQXR0cmlidXRlc0IGukgDyAEBIqIBCiBNYXRjaGFibGVBdHRyaWJ1dGVzQ29uZmlndXJhdGlvbhIPCgdwcm9qZWN0GAEgASgJEg4KBmRvbWFpbhgCIAEoCRIQCgh3b3JrZmxvdxgDIAEoCRITCgtsYXVuY2hfcGxhbhgEIAEoCRI2CgphdHRyaWJ1dGVzGAUgASgLMiIuc2tlaW4uYWRtaW4udjEuTWF0Y2hpbmdBdHRyaWJ1dGVzKsEBChFNYXRjaGFibGVSZXNvdXJjZRIiCh5NQVRDSEFCTEVfUkVTT1VSQ0VfVU5TUEVDSUZJRUQQABIuCipNQVRDSEFCTEVfUkVTT1VSQ0VfRVhFQ1VUSU9OX0NMVVNURVJfTEFCRUwQARIwCixNQVRDSEFCTEVfUkVTT1VSQ0VfV09SS0ZMT1dfRVhFQ1VUSU9OX0NPTkZJRxACEiYKIk1BVENIQUJMRV9SRVNPVVJDRV9QTFVHSU5fT1ZFUlJJREUQAyqLAQoVTWlzc2luZ1BsdWdpbkJlaGF2aW9yEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VOU1BFQ0lGSUVEEAASIAocTUlTU0lOR19QTFVHSU5fQkVIQVZJT1JfRkFJTBABEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VTRV9ERUZBVUxUEAJiBnByb3RvMw", [file_buf_validate_validate]);
 
 /**
  * Routes executions to clusters matching a label selector.
@@ -207,9 +207,176 @@ export const ProjectDomainAttributesSchema: GenMessage<ProjectDomainAttributes> 
   messageDesc(file_skein_admin_v1_attributes, 5);
 
 /**
- * The kinds of settings that can be attached to a project and domain. When an execution is
- * created, each setting is resolved in this order, the first one present winning: the request,
- * the launch plan, the project-domain attribute, the server configuration.
+ * An attribute attached to a whole project, all domains included. Project and domain attributes
+ * of the same kind take precedence over it.
+ *
+ * @generated from message skein.admin.v1.ProjectAttributes
+ */
+export type ProjectAttributes = Message<"skein.admin.v1.ProjectAttributes"> & {
+  /**
+   * The project.
+   *
+   * @generated from field: string project = 1;
+   */
+  project: string;
+
+  /**
+   * The payload. Required.
+   *
+   * @generated from field: skein.admin.v1.MatchingAttributes matching_attributes = 2;
+   */
+  matchingAttributes?: MatchingAttributes | undefined;
+};
+
+/**
+ * Describes the message skein.admin.v1.ProjectAttributes.
+ * Use `create(ProjectAttributesSchema)` to create a new message.
+ */
+export const ProjectAttributesSchema: GenMessage<ProjectAttributes> = /*@__PURE__*/
+  messageDesc(file_skein_admin_v1_attributes, 6);
+
+/**
+ * An attribute attached to every version of one workflow name in one project and domain. It takes
+ * precedence over project and project-domain attributes of the same kind.
+ *
+ * @generated from message skein.admin.v1.WorkflowAttributes
+ */
+export type WorkflowAttributes = Message<"skein.admin.v1.WorkflowAttributes"> & {
+  /**
+   * The project.
+   *
+   * @generated from field: string project = 1;
+   */
+  project: string;
+
+  /**
+   * The domain.
+   *
+   * @generated from field: string domain = 2;
+   */
+  domain: string;
+
+  /**
+   * The workflow name.
+   *
+   * @generated from field: string workflow = 3;
+   */
+  workflow: string;
+
+  /**
+   * The payload. Required.
+   *
+   * @generated from field: skein.admin.v1.MatchingAttributes matching_attributes = 4;
+   */
+  matchingAttributes?: MatchingAttributes | undefined;
+};
+
+/**
+ * Describes the message skein.admin.v1.WorkflowAttributes.
+ * Use `create(WorkflowAttributesSchema)` to create a new message.
+ */
+export const WorkflowAttributesSchema: GenMessage<WorkflowAttributes> = /*@__PURE__*/
+  messageDesc(file_skein_admin_v1_attributes, 7);
+
+/**
+ * An attribute attached to every version of one launch plan name in one project and domain: the
+ * most specific level, taking precedence over all others of the same kind.
+ *
+ * @generated from message skein.admin.v1.LaunchPlanAttributes
+ */
+export type LaunchPlanAttributes = Message<"skein.admin.v1.LaunchPlanAttributes"> & {
+  /**
+   * The project.
+   *
+   * @generated from field: string project = 1;
+   */
+  project: string;
+
+  /**
+   * The domain.
+   *
+   * @generated from field: string domain = 2;
+   */
+  domain: string;
+
+  /**
+   * The launch plan name.
+   *
+   * @generated from field: string launch_plan = 3;
+   */
+  launchPlan: string;
+
+  /**
+   * The payload. Required.
+   *
+   * @generated from field: skein.admin.v1.MatchingAttributes matching_attributes = 4;
+   */
+  matchingAttributes?: MatchingAttributes | undefined;
+};
+
+/**
+ * Describes the message skein.admin.v1.LaunchPlanAttributes.
+ * Use `create(LaunchPlanAttributesSchema)` to create a new message.
+ */
+export const LaunchPlanAttributesSchema: GenMessage<LaunchPlanAttributes> = /*@__PURE__*/
+  messageDesc(file_skein_admin_v1_attributes, 8);
+
+/**
+ * One stored attribute with the scope it is attached to, as listed by ListMatchableAttributes.
+ * Empty scope fields are wildcards: an empty domain is a project attribute, an empty workflow and
+ * launch plan a project-domain attribute, and so on.
+ *
+ * @generated from message skein.admin.v1.MatchableAttributesConfiguration
+ */
+export type MatchableAttributesConfiguration = Message<"skein.admin.v1.MatchableAttributesConfiguration"> & {
+  /**
+   * The project.
+   *
+   * @generated from field: string project = 1;
+   */
+  project: string;
+
+  /**
+   * The domain; empty for a project attribute.
+   *
+   * @generated from field: string domain = 2;
+   */
+  domain: string;
+
+  /**
+   * The workflow name; set only for a workflow attribute.
+   *
+   * @generated from field: string workflow = 3;
+   */
+  workflow: string;
+
+  /**
+   * The launch plan name; set only for a launch plan attribute.
+   *
+   * @generated from field: string launch_plan = 4;
+   */
+  launchPlan: string;
+
+  /**
+   * The payload.
+   *
+   * @generated from field: skein.admin.v1.MatchingAttributes attributes = 5;
+   */
+  attributes?: MatchingAttributes | undefined;
+};
+
+/**
+ * Describes the message skein.admin.v1.MatchableAttributesConfiguration.
+ * Use `create(MatchableAttributesConfigurationSchema)` to create a new message.
+ */
+export const MatchableAttributesConfigurationSchema: GenMessage<MatchableAttributesConfiguration> = /*@__PURE__*/
+  messageDesc(file_skein_admin_v1_attributes, 9);
+
+/**
+ * The kinds of settings that can be attached to a project, a project and domain, a workflow name
+ * or a launch plan name. When an execution is created, each setting is resolved in this order, the
+ * first one present winning: the request, the launch plan spec, the most specific attribute
+ * (launch plan, then workflow, then project and domain, then project), the server configuration.
  *
  * @generated from enum skein.admin.v1.MatchableResource
  */

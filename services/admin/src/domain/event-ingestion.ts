@@ -1,0 +1,236 @@
+import { equals, toBinary } from "@bufbuild/protobuf";
+import { IdentifierSchema, ResourceType, type NodeExecutionPhase, type TaskExecutionPhase } from "@skein/idl";
+import { NodeExecutionSchema, TaskExecutionSchema, type Event } from "@skein/idl/admin/v1";
+import { assertNever } from "@skein/engine";
+import { sqlState, type Clock, type Logger } from "@skein/server";
+import type { Kysely, Transaction } from "kysely";
+import type { ChangeRepository, NewChange } from "../repositories/change-repository.js";
+import type { AdminDatabase, ExecutionRow, NodeExecutionRow, TaskExecutionRow } from "../repositories/database.js";
+import { executionKeyText, type ExecutionKey } from "../repositories/execution-repository.js";
+import { nodeExecutionKeyText, type NodeExecutionKey, type NodeExecutionRepository } from "../repositories/node-execution-repository.js";
+import { taskExecutionKeyText, type TaskExecutionRepository } from "../repositories/task-execution-repository.js";
+import { int8, isTerminalRowPhase, phaseFromRow } from "../repositories/transformers/execution-transformer.js";
+import { nodeExecutionFromRow, nodePhaseFromRow } from "../repositories/transformers/node-execution-transformer.js";
+import { taskExecutionFromRow, taskPhaseFromRow } from "../repositories/transformers/task-execution-transformer.js";
+import type { ChangeNotifier } from "./change-feed.js";
+import { verdict, type EventVerdict } from "./event-outcome.js";
+import { executionKeyOf, parseEvent, type ParsedEvent } from "./event-parse.js";
+import { workflowEventUpdate, type ExecutionEventUpdate } from "./event-workflow-apply.js";
+import { applyNodeEvent } from "./node-execution-apply.js";
+import { applyTaskEvent } from "./task-execution-apply.js";
+import { judgeOwnership } from "./transition-ownership.js";
+import { decideNodeEvent, decideTaskEvent, decideWorkflowEvent } from "./transition-rules.js";
+
+export interface EventIngestionDeps {
+  readonly db: Kysely<AdminDatabase>;
+  readonly nodes: NodeExecutionRepository;
+  readonly tasks: TaskExecutionRepository;
+  readonly changes: ChangeRepository;
+  readonly notifier: ChangeNotifier;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+type Trx = Transaction<AdminDatabase>;
+
+// SQLSTATE classes that mean "this data cannot be stored" (data exceptions, integrity violations,
+// program limits such as an oversized index row): the event is invalid, not the server broken.
+const invalidDataClasses = new Set(["22", "23", "54"]);
+
+/**
+ * Applies events in order with Flyte's transition rules (see event.proto). A batch is one
+ * transaction that reads every execution, node and attempt it touches up front (executions locked,
+ * in key order), judges the events in memory and writes the final rows in a few multi-row
+ * statements; if that transaction fails, each event is retried in its own transaction so that one
+ * unstorable event is reported as INVALID without refusing the others.
+ */
+export class EventIngestion {
+  constructor(private readonly deps: EventIngestionDeps) {}
+
+  async apply(events: readonly Event[]): Promise<EventVerdict[]> {
+    const parsed = events.map(parseEvent);
+    try {
+      return await this.#transaction(parsed);
+    } catch (error) {
+      if (parsed.length === 1) return [this.#unstorable(error, 0)];
+      this.deps.logger.warn("event batch failed as a whole; applying its events one by one", { events: parsed.length, error: String(error) });
+      const results: EventVerdict[] = [];
+      for (const [i, event] of parsed.entries()) {
+        try {
+          results.push(...(await this.#transaction([event])));
+        } catch (single) {
+          results.push(this.#unstorable(single, i));
+        }
+      }
+      return results;
+    }
+  }
+
+  #unstorable(error: unknown, index: number): EventVerdict {
+    const state = sqlState(error);
+    if (state === undefined || !invalidDataClasses.has(state.slice(0, 2))) throw error;
+    this.deps.logger.warn("event could not be stored", { index, sqlState: state, cause: String(error) });
+    return verdict("invalid", `event could not be stored (SQLSTATE ${state}); check its text fields and sizes`);
+  }
+
+  async #transaction(parsed: readonly ParsedEvent[]): Promise<EventVerdict[]> {
+    const touched = new Set<string>();
+    const results = await this.deps.db.transaction().execute((trx) => new BatchApplier(this.deps, trx, touched).run(parsed));
+    this.deps.notifier.publish(touched);
+    return results;
+  }
+}
+
+/** One batch inside its transaction: the working state of every record the batch touches. */
+class BatchApplier {
+  readonly #executions = new Map<string, ExecutionRow>();
+  readonly #nodes = new Map<string, NodeExecutionRow>();
+  readonly #tasks = new Map<string, TaskExecutionRow>();
+  readonly #dirtyNodes = new Set<string>();
+  readonly #dirtyTasks = new Set<string>();
+  #pending: NewChange[] = [];
+  readonly #now: Date;
+
+  constructor(
+    private readonly deps: EventIngestionDeps,
+    private readonly trx: Trx,
+    private readonly touched: Set<string>,
+  ) {
+    this.#now = deps.clock.now();
+  }
+
+  async run(parsed: readonly ParsedEvent[]): Promise<EventVerdict[]> {
+    await this.#load(parsed);
+    const results = [];
+    for (const event of parsed) results.push(await this.#applyOne(event));
+    await this.#flushChanges();
+    await this.deps.nodes.upsertMany([...this.#dirtyNodes].map((k) => this.#nodes.get(k) as NodeExecutionRow), this.trx);
+    await this.deps.tasks.upsertMany([...this.#dirtyTasks].map((k) => this.#tasks.get(k) as TaskExecutionRow), this.trx);
+    return results;
+  }
+
+  async #load(parsed: readonly ParsedEvent[]): Promise<void> {
+    const executions = new Map<string, ExecutionKey>();
+    const nodes = new Map<string, NodeExecutionKey>();
+    const tasks = new Map<string, Extract<ParsedEvent, { kind: "task" }>["task"]>();
+    for (const p of parsed) {
+      if (p.kind === "invalid") continue;
+      executions.set(executionKeyOf(p.execution), p.execution);
+      if (p.kind !== "workflow") nodes.set(nodeExecutionKeyText(p.node), p.node);
+      if (p.kind === "task") tasks.set(taskExecutionKeyText(p.task), p.task);
+    }
+    if (executions.size > 0) {
+      // Locked in key order, so concurrent batches over the same executions cannot deadlock; the
+      // locks also make change sequence order equal commit order per execution.
+      const rows = await this.trx
+        .selectFrom("execution")
+        .selectAll()
+        .where((eb) => eb(eb.refTuple("project", "domain", "name"), "in", [...executions.values()].map((k) => eb.tuple(k.project, k.domain, k.name))))
+        .orderBy("project")
+        .orderBy("domain")
+        .orderBy("name")
+        .forUpdate()
+        .execute();
+      for (const row of rows) this.#executions.set(executionKeyOf(row), row);
+    }
+    for (const row of await this.deps.nodes.findMany([...nodes.values()], this.trx)) {
+      this.#nodes.set(nodeExecutionKeyText({ ...row, executionName: row.execution_name, nodeId: row.node_id }), row);
+    }
+    const taskKeyOf = (row: TaskExecutionRow): string =>
+      taskExecutionKeyText({ ...row, executionName: row.execution_name, nodeId: row.node_id, retryAttempt: row.retry_attempt });
+    for (const row of await this.deps.tasks.findMany([...tasks.values()], this.trx)) this.#tasks.set(taskKeyOf(row), row);
+  }
+
+  async #applyOne(p: ParsedEvent): Promise<EventVerdict> {
+    if (p.kind === "invalid") return p.verdict;
+    const key = executionKeyOf(p.execution);
+    const execution = this.#executions.get(key);
+    if (execution === undefined) return verdict("not_found", `execution "${executionKeyText(p.execution)}" not found`);
+    const ownership = judgeOwnership({ cluster: execution.cluster, epoch: int8(execution.assignment_epoch) }, { producerId: p.event.producerId, epoch: p.event.epoch });
+    if (ownership.kind === "stale") return verdict("stale_owner", ownership.message);
+    // A terminal execution keeps its last owner: nothing about it changes any more.
+    const claim = ownership.kind === "claim" && !isTerminalRowPhase(execution.phase) ? ownership.owner : undefined;
+    const update: ExecutionEventUpdate = claim === undefined ? {} : { cluster: claim.cluster, assignment_epoch: claim.epoch.toString(), updated_at: this.#now };
+    let result: EventVerdict;
+    switch (p.kind) {
+      case "workflow": {
+        result = decideWorkflowEvent(phaseFromRow(execution.phase), p.event.phase, claim !== undefined);
+        if (result.outcome === "accepted") Object.assign(update, workflowEventUpdate(execution, p.event, this.#now));
+        break;
+      }
+      case "node": {
+        const nodeKey = nodeExecutionKeyText(p.node);
+        const stored = this.#nodes.get(nodeKey);
+        result = decideNodeEvent(stored === undefined ? undefined : nodePhaseFromRow(stored.phase), p.event.phase);
+        if (result.outcome === "accepted") {
+          const phase = p.event.phase as Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPECIFIED>;
+          const row = applyNodeEvent(stored, p.event, phase, this.#now);
+          this.#nodes.set(nodeKey, row);
+          this.#dirtyNodes.add(nodeKey);
+          this.#record(p.execution, "node", toBinary(NodeExecutionSchema, nodeExecutionFromRow(row)));
+        }
+        break;
+      }
+      case "task": {
+        result = this.#applyTask(p);
+        break;
+      }
+      default:
+        return assertNever(p, "parsed event");
+    }
+    if (Object.keys(update).length > 0) {
+      // Execution changes are sequenced by the database trigger when the row is written, so the
+      // node and task changes judged before this event are sequenced first.
+      await this.#flushChanges();
+      const row = await this.trx
+        .updateTable("execution")
+        .set(update)
+        .where("project", "=", execution.project)
+        .where("domain", "=", execution.domain)
+        .where("name", "=", execution.name)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      this.#executions.set(key, row);
+      this.touched.add(key);
+    }
+    return result;
+  }
+
+  #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): EventVerdict {
+    const node = this.#nodes.get(nodeExecutionKeyText(p.node));
+    if (node === undefined) {
+      return verdict("not_found", `node execution "${nodeExecutionKeyText(p.node)}" not found; its node event must be recorded before its task events`);
+    }
+    const taskKey = taskExecutionKeyText(p.task);
+    const stored = this.#tasks.get(taskKey);
+    const taskId = p.event.taskId;
+    if (stored !== undefined && taskId !== undefined) {
+      const storedId = { resourceType: ResourceType.TASK, project: stored.task_project, domain: stored.task_domain, name: stored.task_name, version: stored.task_version };
+      if (!equals(IdentifierSchema, { ...taskId, resourceType: ResourceType.TASK }, { $typeName: "skein.core.v1.Identifier", ...storedId })) {
+        return verdict("invalid", `task_event.task_id: attempt ${taskKey} ran task ${stored.task_name}@${stored.task_version}, not ${taskId.name}@${taskId.version}`);
+      }
+    }
+    const result = decideTaskEvent(
+      stored === undefined ? undefined : { phase: taskPhaseFromRow(stored.phase), phaseVersion: stored.phase_version },
+      { phase: p.event.phase, phaseVersion: p.event.phaseVersion },
+    );
+    if (result.outcome !== "accepted") return result;
+    const phase = p.event.phase as Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>;
+    const row = applyTaskEvent(stored, p.event, phase, this.#now);
+    this.#tasks.set(taskKey, row);
+    this.#dirtyTasks.add(taskKey);
+    this.#record(p.execution, "task", toBinary(TaskExecutionSchema, taskExecutionFromRow(row, node.is_dynamic)));
+    return result;
+  }
+
+  #record(execution: ExecutionKey, kind: NewChange["kind"], payload: Uint8Array): void {
+    this.#pending.push({ project: execution.project, domain: execution.domain, executionName: execution.name, kind, payload });
+    this.touched.add(executionKeyOf(execution));
+  }
+
+  async #flushChanges(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = [];
+    await this.deps.changes.insertMany(pending, this.trx);
+  }
+}

@@ -1,0 +1,280 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { BlobStore } from "@skein/blob";
+import { ResourceType, type Identifier, type LiteralMap, type NodeExecutionIdentifier, type WorkflowExecutionIdentifier } from "@skein/idl";
+import {
+  CreateExecutionRequestSchema,
+  ExecutionSpecSchema,
+  LaunchPlanClosureSchema,
+  type ConcurrencyPolicy,
+  type Domain,
+  type ExecutionMode,
+} from "@skein/idl/admin/v1";
+import { hashMessage } from "@skein/engine";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound, type Clock, type Logger } from "@skein/server";
+import type { Kysely } from "kysely";
+import type { AdminDatabase, ExecutionRow } from "../repositories/database.js";
+import { executionKeyText, type ExecutionKey, type ExecutionRepository, type LaunchPlanNameKey } from "../repositories/execution-repository.js";
+import type { LaunchPlanRepository } from "../repositories/launch-plan-repository.js";
+import type { ProjectRepository } from "../repositories/project-repository.js";
+import type { TaskRepository } from "../repositories/task-repository.js";
+import { launchPlanSpecFromRow } from "../repositories/transformers/launch-plan-transformer.js";
+import { taskTemplateFromRow } from "../repositories/transformers/task-transformer.js";
+import { decideAdmission, type Admission } from "./concurrency.js";
+import { executionModeToRow } from "./execution-mode.js";
+import type { ExecutionDispatcher } from "./execution-dispatcher.js";
+import { literalMapRef, storeLiteralMap } from "./execution-data.js";
+import { randomExecutionName } from "./execution-name.js";
+import { singleTaskWorkflow } from "./execution-single-task.js";
+import { checkExecutionInputs, type InputContract } from "./input-check.js";
+import { checkDomain } from "./registration.js";
+import { lockVersion } from "./version-deletion.js";
+
+/** Resolves the execution cluster label from matchable attributes; "" when none applies. */
+export type ClusterLabelResolver = (scope: { project: string; domain: string; workflow?: string; launchPlan?: string }) => Promise<string>;
+
+/** Everything that defines a new execution, whichever RPC asked for it. */
+export interface CreationInput {
+  readonly project: string;
+  readonly domain: string;
+  /** Empty for a random name. */
+  readonly name: string;
+  readonly target: Identifier;
+  readonly userInputs: LiteralMap;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly executionClusterLabel: string;
+  readonly targetCluster: string;
+  readonly overwriteCache: boolean;
+  readonly maxParallelism: number;
+  readonly parentNodeExecution?: NodeExecutionIdentifier;
+  readonly mode: ExecutionMode;
+  readonly referenceExecution?: WorkflowExecutionIdentifier;
+  /** Field path of the target in the request, for messages (`launch_plan_id`, `task_id`). */
+  readonly targetField: string;
+}
+
+export interface ExecutionCreatorDeps {
+  readonly db: Kysely<AdminDatabase>;
+  readonly executions: ExecutionRepository;
+  readonly launchPlans: LaunchPlanRepository;
+  readonly tasks: TaskRepository;
+  readonly projects: ProjectRepository;
+  readonly domains: readonly Domain[];
+  readonly blobs: BlobStore;
+  readonly dispatcher: ExecutionDispatcher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly inlineMaxBytes: number;
+  readonly defaultMaxParallelism: number;
+  readonly resolveClusterLabel?: ClusterLabelResolver;
+}
+
+/** What the target resolved to. */
+interface ResolvedTarget {
+  readonly kind: "launch_plan" | "task";
+  readonly contract: InputContract;
+  readonly workflow: { name: string; version: string } | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly clusterLabel: string;
+  readonly overwriteCache: boolean;
+  readonly maxParallelism: number;
+  readonly concurrency?: { readonly name: LaunchPlanNameKey; readonly policy: ConcurrencyPolicy };
+}
+
+/**
+ * Creates executions: checks the target and inputs, stores the inputs, records the row and hands
+ * it to the data plane, all or nothing. The concurrency decision, the dispatch and the row insert
+ * share one transaction, so a refused or failed dispatch leaves no execution behind.
+ */
+export class ExecutionCreator {
+  constructor(private readonly deps: ExecutionCreatorDeps) {}
+
+  async create(input: CreationInput): Promise<{ id: ExecutionKey; created: boolean }> {
+    const { deps } = this;
+    checkDomain(deps.domains, input.domain, "domain");
+    await deps.projects.get(input.project);
+    if (input.target.project !== input.project || input.target.domain !== input.domain) {
+      throw invalidArgument(input.targetField, `must be in the execution's project and domain (${input.project}/${input.domain}), got ${input.target.project}/${input.target.domain}`);
+    }
+    const target = await this.#resolveTarget(input);
+    const inputs = checkExecutionInputs(input.userInputs, target.contract);
+    const key: ExecutionKey = { project: input.project, domain: input.domain, name: input.name === "" ? randomExecutionName() : input.name };
+    const digest = requestDigest(input);
+    // A given name may be a retry: answer it without storing or dispatching anything again. Random
+    // names are fresh; the insert below still settles the (astronomically unlikely) collision.
+    const existing = input.name === "" ? undefined : await deps.executions.find(key);
+    if (existing !== undefined) return { id: key, created: sameRequest(existing, digest, key) };
+
+    const parent = await this.#parent(input.parentNodeExecution);
+    // Blob writes happen before the transaction: same key, same bytes, so a retry overwrites them.
+    const storedInputs = await storeLiteralMap(deps.blobs, deps.inlineMaxBytes, key, "inputs.pb", inputs);
+    const storedUserInputs = await storeLiteralMap(deps.blobs, deps.inlineMaxBytes, key, "user_inputs.pb", input.userInputs);
+    const labels = { ...target.labels, ...input.labels };
+    const spec = create(ExecutionSpecSchema, {
+      target: input.target.resourceType === ResourceType.TASK ? { case: "taskId", value: input.target } : { case: "launchPlanId", value: input.target },
+      inputs: literalMapRef(storedInputs),
+      metadata: {
+        mode: input.mode,
+        principal: "",
+        nesting: parent === undefined ? 0 : parent.nesting + 1,
+        ...(input.parentNodeExecution !== undefined ? { parentNodeExecution: input.parentNodeExecution } : {}),
+        ...(input.referenceExecution !== undefined ? { referenceExecution: input.referenceExecution } : {}),
+      },
+      labels,
+      executionClusterLabel: input.executionClusterLabel !== "" ? input.executionClusterLabel : target.clusterLabel,
+      targetCluster: input.targetCluster,
+      overwriteCache: input.overwriteCache || target.overwriteCache,
+      maxParallelism: input.maxParallelism !== 0 ? input.maxParallelism : target.maxParallelism !== 0 ? target.maxParallelism : deps.defaultMaxParallelism,
+    });
+    const now = deps.clock.now();
+    const outcome = await deps.db.transaction().execute(async (trx) => {
+      // Holds the target version against a concurrent DeleteVersion until this execution is recorded.
+      const versionKey = { project: input.target.project, domain: input.target.domain, name: input.target.name, version: input.target.version };
+      if (!(await lockVersion(trx, target.kind, versionKey, "share"))) throw notFound(`${input.targetField} "${executionKeyText(versionKey)}@${versionKey.version}"`);
+      const admission: Admission = target.concurrency === undefined ? { kind: "admitted" } : await decideAdmission(deps.executions, target.concurrency.name, target.concurrency.policy, trx);
+      // Dispatch is idempotent per execution key, so handing over before the insert is safe even if
+      // the insert then finds the name taken; a refused hand-off rolls the whole creation back.
+      const placed = admission.kind === "admitted" ? await deps.dispatcher.dispatch(key) : undefined;
+      const row = await deps.executions.insertIfAbsent(
+        {
+          ...key,
+          target_kind: target.kind,
+          target_project: input.target.project,
+          target_domain: input.target.domain,
+          target_name: input.target.name,
+          target_version: input.target.version,
+          workflow_name: target.workflow?.name ?? null,
+          workflow_version: target.workflow?.version ?? null,
+          spec: toBinary(ExecutionSpecSchema, spec),
+          request_digest: digest,
+          mode: executionModeToRow(input.mode),
+          principal: "",
+          labels: JSON.stringify(labels),
+          parent_name: input.parentNodeExecution?.executionId?.name ?? null,
+          reference_name: input.referenceExecution?.name ?? null,
+          inputs: storedInputs.inline,
+          inputs_uri: storedInputs.uri,
+          user_inputs: storedUserInputs.inline,
+          user_inputs_uri: storedUserInputs.uri,
+          phase: "queued",
+          reason: admission.kind === "waiting" ? admission.reason : "",
+          admission: admission.kind,
+          cluster: placed?.cluster ?? "",
+          assignment_epoch: placed?.epoch ?? 0n,
+          started_at: null,
+          created_at: now,
+          updated_at: now,
+          state: "active",
+        },
+        trx,
+      );
+      if (row === undefined) return { created: false as const };
+      return { created: true as const, admission };
+    });
+    if (!outcome.created) {
+      // Another request created the same name between our look-up and our insert.
+      return { id: key, created: sameRequest(await deps.executions.get(key), digest, key) };
+    }
+    deps.logger.info("execution created", { execution: executionKeyText(key), admission: outcome.admission.kind, mode: executionModeToRow(input.mode) });
+    return { id: key, created: true };
+  }
+
+  /**
+   * Admits the oldest executions that a QUEUE policy held back while the name has free slots, and
+   * dispatches them. Safe to call at any time and from several replicas (the name's lock is held).
+   */
+  async promoteWaiting(name: LaunchPlanNameKey): Promise<number> {
+    const { deps } = this;
+    let promoted = 0;
+    for (;;) {
+      const done = await deps.db.transaction().execute(async (trx) => {
+        await deps.executions.lockLaunchPlanName(name, trx);
+        const next = await deps.executions.oldestWaiting(name, trx);
+        if (next === undefined) return true;
+        const policy = launchPlanSpecFromRow(await deps.launchPlans.get({ ...name, version: next.target_version }, trx)).concurrencyPolicy;
+        if (policy !== undefined && (await deps.executions.countInFlight(name, trx)) >= policy.max) return true;
+        const key = { project: next.project, domain: next.domain, name: next.name };
+        const placed = await deps.dispatcher.dispatch(key);
+        await deps.executions.markAdmitted(key, placed.cluster, placed.epoch, deps.clock.now(), trx);
+        return false;
+      });
+      if (done) return promoted;
+      promoted += 1;
+    }
+  }
+
+  async #resolveTarget(input: CreationInput): Promise<ResolvedTarget> {
+    const { deps } = this;
+    const id = input.target;
+    const key = { project: id.project, domain: id.domain, name: id.name, version: id.version };
+    if (id.resourceType === ResourceType.TASK) {
+      const template = taskTemplateFromRow(await deps.tasks.get(key));
+      singleTaskWorkflow(template);
+      const expected = template.interface?.inputs ?? { $typeName: "skein.core.v1.VariableMap", variables: {} };
+      const clusterLabel = (await deps.resolveClusterLabel?.({ project: id.project, domain: id.domain })) ?? "";
+      return { kind: "task", contract: { kind: "task", expected }, workflow: null, labels: {}, clusterLabel, overwriteCache: false, maxParallelism: 0 };
+    }
+    const row = await deps.launchPlans.find(key);
+    if (row === undefined) throw notFound(`launch plan "${id.project}/${id.domain}/${id.name}@${id.version}" (${input.targetField})`);
+    if (row.state === "archived") throw failedPrecondition(`${input.targetField}: launch plan ${id.name}@${id.version} is archived; restore it to run it`);
+    const spec = launchPlanSpecFromRow(row);
+    const closure = fromBinary(LaunchPlanClosureSchema, row.closure);
+    const clusterLabel =
+      spec.executionClusterLabel !== ""
+        ? spec.executionClusterLabel
+        : ((await deps.resolveClusterLabel?.({ project: id.project, domain: id.domain, workflow: row.workflow_name, launchPlan: row.name })) ?? "");
+    return {
+      kind: "launch_plan",
+      contract: {
+        kind: "launch_plan",
+        expected: closure.expectedInputs ?? { $typeName: "skein.core.v1.ParameterMap", parameters: {} },
+        fixed: spec.fixedInputs ?? { $typeName: "skein.core.v1.LiteralMap", literals: {} },
+      },
+      workflow: { name: row.workflow_name, version: row.workflow_version },
+      labels: spec.labels,
+      clusterLabel,
+      overwriteCache: spec.overwriteCache,
+      maxParallelism: spec.maxParallelism,
+      ...(spec.concurrencyPolicy !== undefined ? { concurrency: { name: { project: row.project, domain: row.domain, name: row.name }, policy: spec.concurrencyPolicy } } : {}),
+    };
+  }
+
+  async #parent(node: NodeExecutionIdentifier | undefined): Promise<{ nesting: number } | undefined> {
+    const id = node?.executionId;
+    if (node === undefined) return undefined;
+    if (id === undefined) throw invalidArgument("parent_node_execution.execution_id", "is required");
+    const row = await this.deps.executions.find({ project: id.project, domain: id.domain, name: id.name });
+    if (row === undefined) throw notFound(`parent execution "${id.project}/${id.domain}/${id.name}" (parent_node_execution)`);
+    return { nesting: fromBinary(ExecutionSpecSchema, row.spec).metadata?.nesting ?? 0 };
+  }
+}
+
+/** A digest of everything that defines the execution except its name. */
+function requestDigest(input: CreationInput): string {
+  const request = create(CreateExecutionRequestSchema, {
+    project: input.project,
+    domain: input.domain,
+    target: input.target.resourceType === ResourceType.TASK ? { case: "taskId", value: input.target } : { case: "launchPlanId", value: input.target },
+    inputs: input.userInputs,
+    labels: { ...input.labels },
+    executionClusterLabel: input.executionClusterLabel,
+    targetCluster: input.targetCluster,
+    overwriteCache: input.overwriteCache,
+    maxParallelism: input.maxParallelism,
+    ...(input.parentNodeExecution !== undefined ? { parentNodeExecution: input.parentNodeExecution } : {}),
+  });
+  const reference = input.referenceExecution === undefined ? "" : `${input.referenceExecution.project}/${input.referenceExecution.domain}/${input.referenceExecution.name}`;
+  return `${hashMessage(CreateExecutionRequestSchema, request)}:${executionModeToRow(input.mode)}:${reference}`;
+}
+
+/** False for an identical earlier request; AlreadyExists when the name was taken by a different one. */
+function sameRequest(row: ExecutionRow, digest: string, key: ExecutionKey): false {
+  if (row.request_digest === digest) return false;
+  throw alreadyExists(`execution "${executionKeyText(key)}" (created by a different request; pick another name)`);
+}
+
+/** Refuses a request whose target is absent; protovalidate already demands one. */
+export function requireTarget(target: Identifier | undefined, field: string): Identifier {
+  if (target === undefined) throw new ConnectError(`${field}: is required`, Code.InvalidArgument);
+  return target;
+}

@@ -1,0 +1,81 @@
+import { MatchableResource, type Domain } from "@skein/idl/admin/v1";
+import type { BackgroundLoop, Logger } from "@skein/server";
+import type { AdminContext } from "../context.js";
+import { ExecutionRepository } from "../repositories/execution-repository.js";
+import { LaunchPlanRepository } from "../repositories/launch-plan-repository.js";
+import type { ProjectRepository } from "../repositories/project-repository.js";
+import { TaskRepository } from "../repositories/task-repository.js";
+import { resolveAttributes } from "./attribute-resolver.js";
+import { ExecutionCreator, type ClusterLabelResolver } from "./execution-creator.js";
+import { ExecutionManager } from "./execution-manager.js";
+import { VersionDeletion } from "./version-deletion.js";
+
+export interface ExecutionManagers {
+  readonly executions: ExecutionManager;
+  readonly creator: ExecutionCreator;
+  readonly versions: VersionDeletion;
+  /** Admits executions held back by QUEUE concurrency policies as slots free up. */
+  readonly admissionLoop: BackgroundLoop;
+}
+
+/** How often the admission loop looks for executions waiting for a concurrency slot. */
+const ADMISSION_INTERVAL_MS = 2000;
+
+/** Builds the execution managers over one set of repositories. */
+export function executionManagers(ctx: AdminContext, projects: ProjectRepository, domains: readonly Domain[], logger: Logger): ExecutionManagers {
+  const executions = new ExecutionRepository(ctx.db);
+  const resolveClusterLabel: ClusterLabelResolver = async (scope) => {
+    const found = await resolveAttributes(ctx.db, scope, MatchableResource.EXECUTION_CLUSTER_LABEL);
+    return found?.target.case === "executionClusterLabel" ? found.target.value.value : "";
+  };
+  const creator = new ExecutionCreator({
+    db: ctx.db,
+    executions,
+    launchPlans: new LaunchPlanRepository(ctx.db),
+    tasks: new TaskRepository(ctx.db),
+    projects,
+    domains,
+    blobs: ctx.blobs,
+    dispatcher: ctx.dispatcher,
+    clock: ctx.clock,
+    logger: logger.child("admin.executions"),
+    inlineMaxBytes: ctx.config.inlineDataMaxBytes,
+    defaultMaxParallelism: ctx.config.maxParallelism,
+    resolveClusterLabel,
+  });
+  const manager = new ExecutionManager({
+    db: ctx.db,
+    executions,
+    creator,
+    blobs: ctx.blobs,
+    dispatcher: ctx.dispatcher,
+    clock: ctx.clock,
+    logger: logger.child("admin.executions"),
+    inlineMaxBytes: ctx.config.inlineDataMaxBytes,
+  });
+  const loopLogger = logger.child("admin.admission");
+  const admissionLoop: BackgroundLoop = {
+    name: "execution-admission",
+    async run(signal) {
+      while (!signal.aborted) {
+        try {
+          for (const name of await executions.namesWithWaiting()) await creator.promoteWaiting(name);
+        } catch (error) {
+          loopLogger.error("admitting waiting executions failed", { error });
+        }
+        await new Promise<void>((resolve) => {
+          const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          }, ADMISSION_INTERVAL_MS);
+          signal.addEventListener("abort", onAbort, { once: true });
+        });
+      }
+    },
+  };
+  return { executions: manager, creator, versions: new VersionDeletion({ db: ctx.db, executions, logger: logger.child("admin.versions") }), admissionLoop };
+}

@@ -1,0 +1,106 @@
+import { create } from "@bufbuild/protobuf";
+import { ResourceType, type Identifier } from "@skein/idl";
+import { DeleteVersionResponseSchema, type DeleteVersionRequest, type DeleteVersionResponse } from "@skein/idl/admin/v1";
+import { failedPrecondition, invalidArgument, notFound, type Logger } from "@skein/server";
+import type { Kysely, Transaction } from "kysely";
+import type { AdminDatabase } from "../repositories/database.js";
+import type { ExecutionRepository } from "../repositories/execution-repository.js";
+import { compiledClosureFromRow } from "../repositories/transformers/workflow-transformer.js";
+import { versionKeyText, type VersionKey } from "../repositories/version-key.js";
+
+type VersionTable = "task" | "workflow" | "launch_plan";
+
+export interface VersionDeletionDeps {
+  readonly db: Kysely<AdminDatabase>;
+  readonly executions: ExecutionRepository;
+  readonly logger: Logger;
+}
+
+function tableOf(type: ResourceType): VersionTable {
+  switch (type) {
+    case ResourceType.TASK:
+      return "task";
+    case ResourceType.WORKFLOW:
+      return "workflow";
+    case ResourceType.LAUNCH_PLAN:
+      return "launch_plan";
+    case ResourceType.UNSPECIFIED:
+    case ResourceType.DATASET:
+      throw invalidArgument("id.resource_type", "must be TASK, WORKFLOW or LAUNCH_PLAN");
+  }
+}
+
+const kindText: Record<VersionTable, string> = { task: "task", workflow: "workflow", launch_plan: "launch plan" };
+
+/**
+ * Locks one registered version for the rest of `trx`: FOR SHARE while an execution is being
+ * created from it, FOR UPDATE while it is being deleted, so the two never interleave. Returns
+ * whether the version exists.
+ */
+export async function lockVersion(trx: Transaction<AdminDatabase>, table: VersionTable, key: VersionKey, mode: "share" | "update"): Promise<boolean> {
+  let select = trx.selectFrom(table).select("version").where("project", "=", key.project).where("domain", "=", key.domain).where("name", "=", key.name).where("version", "=", key.version);
+  select = mode === "share" ? select.forShare() : select.forUpdate();
+  return (await select.executeTakeFirst()) !== undefined;
+}
+
+function sameVersion(a: Identifier | undefined, key: VersionKey): boolean {
+  return a !== undefined && a.project === key.project && a.domain === key.domain && a.name === key.name && a.version === key.version;
+}
+
+/**
+ * Deletes a task, workflow or launch plan version that nothing references: no workflow version
+ * compiled against it, no launch plan running it, no execution that ran it, and (for a launch
+ * plan) not the active version. The checks and the delete share one transaction holding the
+ * version's row lock, so no reference can appear in between.
+ */
+export class VersionDeletion {
+  constructor(private readonly deps: VersionDeletionDeps) {}
+
+  async delete(req: DeleteVersionRequest): Promise<DeleteVersionResponse> {
+    const id = req.id;
+    if (id === undefined) throw invalidArgument("id", "is required");
+    const table = tableOf(id.resourceType);
+    const key: VersionKey = { project: id.project, domain: id.domain, name: id.name, version: id.version };
+    const what = `${kindText[table]} "${versionKeyText(key)}"`;
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await lockVersion(trx, table, key, "update"))) throw notFound(what);
+      const referrers = await this.#referrers(trx, table, key);
+      if (referrers.length > 0) throw failedPrecondition(`${what} cannot be deleted: ${referrers.join("; ")}`);
+      await trx.deleteFrom(table).where("project", "=", key.project).where("domain", "=", key.domain).where("name", "=", key.name).where("version", "=", key.version).execute();
+    });
+    this.deps.logger.info("version deleted", { kind: table, version: versionKeyText(key) });
+    return create(DeleteVersionResponseSchema, {});
+  }
+
+  async #referrers(trx: Transaction<AdminDatabase>, table: VersionTable, key: VersionKey): Promise<string[]> {
+    const found: string[] = [];
+    const { executions } = this.deps;
+    if (table === "launch_plan") {
+      const row = await trx.selectFrom("launch_plan").select("active").where("project", "=", key.project).where("domain", "=", key.domain).where("name", "=", key.name).where("version", "=", key.version).executeTakeFirstOrThrow();
+      if (row.active) found.push("it is the active version (deactivate it first)");
+    }
+    if (table === "workflow") {
+      const plans = await trx.selectFrom("launch_plan").select(["name", "version"]).where("project", "=", key.project).where("domain", "=", key.domain).where("workflow_name", "=", key.name).where("workflow_version", "=", key.version).orderBy("name").orderBy("version").limit(5).execute();
+      for (const p of plans) found.push(`launch plan ${p.name}@${p.version} runs it`);
+      const execution = await executions.anyByWorkflow(key, trx);
+      if (execution !== undefined) found.push(`execution ${execution} ran it`);
+    } else {
+      const execution = await executions.anyByTarget(table, key, trx);
+      if (execution !== undefined) found.push(`execution ${execution} ran it`);
+    }
+    // Compiled workflow closures carry every task, sub-workflow and launch plan they use.
+    const workflows = await trx.selectFrom("workflow").select(["name", "version", "closure"]).where("project", "=", key.project).where("domain", "=", key.domain).execute();
+    for (const workflow of workflows) {
+      if (table === "workflow" && workflow.name === key.name && workflow.version === key.version) continue;
+      const closure = compiledClosureFromRow(workflow);
+      const uses =
+        table === "task"
+          ? closure.tasks.some((t) => sameVersion(t.template?.id, key))
+          : table === "workflow"
+            ? closure.subWorkflows.some((w) => sameVersion(w.template?.id, key))
+            : closure.launchPlans.some((l) => sameVersion(l.template?.id, key));
+      if (uses) found.push(`workflow ${workflow.name}@${workflow.version} uses it`);
+    }
+    return found;
+  }
+}

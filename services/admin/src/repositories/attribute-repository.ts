@@ -1,0 +1,107 @@
+import { notFound } from "@skein/server";
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { AdminDatabase, AttributeRowType, MatchableAttributeRow } from "./database.js";
+
+/**
+ * Where an attribute is attached. Empty strings are the wildcards of the table: a project attribute
+ * has domain '', a project-domain one has workflow and launch_plan ''.
+ */
+export interface AttributeScope {
+  readonly project: string;
+  readonly domain: string;
+  readonly workflow: string;
+  readonly launchPlan: string;
+}
+
+/** What an execution is: the most specific attribute matching it wins. */
+export interface AttributeTarget {
+  readonly project: string;
+  readonly domain: string;
+  readonly workflow?: string;
+  readonly launchPlan?: string;
+}
+
+/** How a scope reads in messages. */
+export function attributeScopeText(scope: AttributeScope): string {
+  const parts = [`project "${scope.project}"`];
+  if (scope.domain !== "") parts.push(`domain "${scope.domain}"`);
+  if (scope.workflow !== "") parts.push(`workflow "${scope.workflow}"`);
+  if (scope.launchPlan !== "") parts.push(`launch plan "${scope.launchPlan}"`);
+  return parts.join(", ");
+}
+
+/** Matchable attributes in PostgreSQL. Every method runs inside `trx` when given, so callers compose transactions. */
+export class AttributeRepository {
+  constructor(private readonly db: Kysely<AdminDatabase>) {}
+
+  /** Creates or replaces the attribute of a kind at a scope. */
+  async upsert(type: AttributeRowType, scope: AttributeScope, attributes: Uint8Array, now: Date, trx?: Transaction<AdminDatabase>): Promise<void> {
+    // Buffer, because node-postgres binds a plain Uint8Array as text rather than bytea.
+    const payload = Buffer.from(attributes);
+    await (trx ?? this.db)
+      .insertInto("matchable_attribute")
+      .values({ resource_type: type, project: scope.project, domain: scope.domain, workflow: scope.workflow, launch_plan: scope.launchPlan, attributes: payload, updated_at: now })
+      .onConflict((oc) => oc.columns(["resource_type", "project", "domain", "workflow", "launch_plan"]).doUpdateSet({ attributes: payload, updated_at: now }))
+      .execute();
+  }
+
+  /** The attribute of a kind at exactly this scope; NotFound when unset. */
+  async get(type: AttributeRowType, scope: AttributeScope, trx?: Transaction<AdminDatabase>): Promise<MatchableAttributeRow> {
+    const row = await (trx ?? this.db)
+      .selectFrom("matchable_attribute")
+      .selectAll()
+      .where("resource_type", "=", type)
+      .where("project", "=", scope.project)
+      .where("domain", "=", scope.domain)
+      .where("workflow", "=", scope.workflow)
+      .where("launch_plan", "=", scope.launchPlan)
+      .executeTakeFirst();
+    if (row === undefined) throw notFound(`${type.replaceAll("_", " ")} attribute of ${attributeScopeText(scope)}`);
+    return row;
+  }
+
+  /** Removes the attribute of a kind at exactly this scope; removing an unset one does nothing. */
+  async delete(type: AttributeRowType, scope: AttributeScope, trx?: Transaction<AdminDatabase>): Promise<void> {
+    await (trx ?? this.db)
+      .deleteFrom("matchable_attribute")
+      .where("resource_type", "=", type)
+      .where("project", "=", scope.project)
+      .where("domain", "=", scope.domain)
+      .where("workflow", "=", scope.workflow)
+      .where("launch_plan", "=", scope.launchPlan)
+      .execute();
+  }
+
+  /** Every attribute of a kind, ordered by scope. */
+  async list(type: AttributeRowType, trx?: Transaction<AdminDatabase>): Promise<MatchableAttributeRow[]> {
+    return (trx ?? this.db)
+      .selectFrom("matchable_attribute")
+      .selectAll()
+      .where("resource_type", "=", type)
+      .orderBy("project")
+      .orderBy("domain")
+      .orderBy("workflow")
+      .orderBy("launch_plan")
+      .execute();
+  }
+
+  /**
+   * The most specific attribute of a kind that applies to `target`: each scope column matches
+   * exactly or is a wildcard, and launch plan beats workflow beats project-domain beats project.
+   */
+  async mostSpecific(type: AttributeRowType, target: AttributeTarget, trx?: Transaction<AdminDatabase>): Promise<MatchableAttributeRow | undefined> {
+    return (trx ?? this.db)
+      .selectFrom("matchable_attribute")
+      .selectAll()
+      .where("resource_type", "=", type)
+      .where("project", "=", target.project)
+      .where("domain", "in", ["", target.domain])
+      .where("workflow", "in", ["", target.workflow ?? ""])
+      .where("launch_plan", "in", ["", target.launchPlan ?? ""])
+      .orderBy(sql`launch_plan <> ''`, "desc")
+      .orderBy(sql`workflow <> ''`, "desc")
+      .orderBy(sql`domain <> ''`, "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,108 @@
+import { notFound } from "@skein/server";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { applyFilters, type FilterCondition } from "../domain/filters.js";
+import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
+import type { AdminDatabase, TaskExecutionRow } from "./database.js";
+import type { ExecutionKey } from "./execution-repository.js";
+import type { NodeExecutionKey } from "./node-execution-repository.js";
+
+/** A task attempt's identity: its node execution and the attempt number. */
+export interface TaskExecutionKey extends NodeExecutionKey {
+  readonly retryAttempt: number;
+}
+
+/** How a key reads in messages: `project/domain/execution/node#attempt`. */
+export function taskExecutionKeyText(key: TaskExecutionKey): string {
+  return `${key.project}/${key.domain}/${key.executionName}/${key.nodeId}#${key.retryAttempt}`;
+}
+
+type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
+
+const keyColumns = ["project", "domain", "execution_name", "node_id", "retry_attempt"] as const;
+
+// jsonb columns go in as JSON text; binaries as Buffers (node-postgres binds Uint8Array as text).
+function toValues(row: TaskExecutionRow) {
+  const bytes = (b: Uint8Array | null): Uint8Array | null => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return {
+    ...row,
+    reasons: JSON.stringify(row.reasons ?? []),
+    logs: JSON.stringify(row.logs ?? []),
+    custom_info: row.custom_info === null || row.custom_info === undefined ? null : JSON.stringify(row.custom_info),
+    inputs: bytes(row.inputs),
+    outputs: bytes(row.outputs),
+    error: bytes(row.error),
+  };
+}
+
+/** Task attempts in PostgreSQL. Every method runs inside `trx` when given, so callers compose transactions. */
+export class TaskExecutionRepository {
+  constructor(private readonly db: Kysely<AdminDatabase>) {}
+
+  /** The stored rows among `keys` (missing ones are simply absent). */
+  async findMany(keys: readonly TaskExecutionKey[], trx?: Transaction<AdminDatabase>): Promise<TaskExecutionRow[]> {
+    if (keys.length === 0) return [];
+    return (trx ?? this.db)
+      .selectFrom("task_execution")
+      .selectAll()
+      .where((eb) =>
+        eb(
+          eb.refTuple("project", "domain", "execution_name", "node_id", "retry_attempt"),
+          "in",
+          keys.map((k) => eb.tuple(k.project, k.domain, k.executionName, k.nodeId, k.retryAttempt)),
+        ),
+      )
+      .execute();
+  }
+
+  /** Writes each row whole, inserting new attempts and replacing stored ones, in one statement. */
+  async upsertMany(rows: readonly TaskExecutionRow[], trx?: Transaction<AdminDatabase>): Promise<void> {
+    if (rows.length === 0) return;
+    const [first] = rows;
+    const updated = Object.keys(first ?? {}).filter((c) => !(keyColumns as readonly string[]).includes(c) && c !== "created_at");
+    await (trx ?? this.db)
+      .insertInto("task_execution")
+      .values(rows.map(toValues))
+      .onConflict((oc) =>
+        oc.columns([...keyColumns]).doUpdateSet(Object.fromEntries(updated.map((c) => [c, sql.ref(`excluded.${c}`)]))),
+      )
+      .execute();
+  }
+
+  /** The attempt with this key; NotFound naming it when there is none. */
+  async get(key: TaskExecutionKey, trx?: Transaction<AdminDatabase>): Promise<TaskExecutionRow> {
+    const [row] = await this.findMany([key], trx);
+    if (row === undefined) throw notFound(`task execution "${taskExecutionKeyText(key)}"`);
+    return row;
+  }
+
+  /** One page of the attempts of a node execution. */
+  async list(node: NodeExecutionKey, filters: readonly FilterCondition[], plan: KeysetPlan, trx?: Transaction<AdminDatabase>): Promise<TaskExecutionRow[]> {
+    const inner = (trx ?? this.db)
+      .selectFrom("task_execution")
+      .selectAll()
+      .select([
+        sql<Date>`coalesce(started_at, '9999-12-31T00:00:00Z'::timestamptz)`.as("started_sort"),
+        sql<string>`coalesce(duration_ms, -1)`.as("duration_sort"),
+      ])
+      .where("project", "=", node.project)
+      .where("domain", "=", node.domain)
+      .where("execution_name", "=", node.executionName)
+      .where("node_id", "=", node.nodeId);
+    const select = (trx ?? this.db).selectFrom(inner.as("t")).selectAll();
+    return applyKeyset(applyFilters(select, filters), plan).execute();
+  }
+
+  /** Every attempt of an execution, oldest first (for snapshots). */
+  async listAll(execution: ExecutionKey, trx?: Db): Promise<TaskExecutionRow[]> {
+    return (trx ?? this.db)
+      .selectFrom("task_execution")
+      .selectAll()
+      .where("project", "=", execution.project)
+      .where("domain", "=", execution.domain)
+      .where("execution_name", "=", execution.name)
+      .orderBy("created_at")
+      .orderBy("node_id")
+      .orderBy("retry_attempt")
+      .execute();
+  }
+}
