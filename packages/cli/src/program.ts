@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { resolveEndpoint } from "@skein/sdk";
+import { addRemoteCommands } from "./remote/commands.js";
 import { runCommand } from "./run/run-command.js";
 import { serveAdmin } from "./serve/serve-command.js";
 
@@ -35,7 +36,9 @@ export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Comm
     .option("--endpoint <url>", "admin service address (env SKEIN_ENDPOINT, default http://localhost:8088)")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError("(run skein --help for usage)")
-    .exitOverride();
+    .exitOverride()
+    // Options before a command belong to skein, after it to the command (`register --version V`).
+    .enablePositionalOptions();
 
   program
     .command("info")
@@ -69,6 +72,8 @@ export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Comm
       outcome.code = await serveAdmin(options, { out: io.out, err: io.err, env: io.env, abort: io.abort });
     });
 
+  addRemoteCommands(program, io, outcome);
+
   return program;
 }
 
@@ -84,6 +89,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         stdin: io.stdin ?? process.stdin,
         stdinIsTty: io.stdinIsTty ?? false,
         abort: io.abort,
+        env: io.env,
       });
     } catch (error) {
       io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

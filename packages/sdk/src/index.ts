@@ -1,5 +1,19 @@
 export { DEFAULT_ENDPOINT, EndpointError, resolveEndpoint } from "./endpoint.js";
 export {
+  CODE_BUNDLE_CONFIG_KEY,
+  CODE_MODULE_CONFIG_KEY,
+  codeBundle,
+  contentVersion,
+  createAdminClient,
+  gzipFixed,
+  planRegistration,
+  readTarArchive,
+  registrationRequests,
+  tarArchive,
+  taskTemplateWithCode,
+} from "./remote/index.js";
+export type { AdminClient, ArchiveEntry, CodeBundle, LoadedModule, PlannedEntity, RegistrationRequest } from "./remote/index.js";
+export {
   and,
   approve,
   collectEntities,

@@ -6,6 +6,18 @@ export const RUN_OPTIONS_HELP = `Options:
   --data-dir DIR      where the cache and checkpoints live (default .skein)
   -h, --help          show this help`;
 
+/** The remote-run options, listed by `skein run --help`. */
+export const REMOTE_RUN_OPTIONS_HELP = `Remote runs (see docs/remote-runs.md):
+  --remote            register what ENTITY needs and run it on the control plane
+  --wait              follow the remote execution to its end and print its outputs
+  --project P, --domain D, --endpoint URL, --version V
+                      where to register and run (defaults: default, development,
+                      http://localhost:8088, a hash of the code)
+  --cluster-label L   run only on clusters with this label (key or key=value)
+  --name N            the execution's name (before FILE: an input may be called name)
+  With --remote, a flag after ENTITY that names an input is that input; the flags
+  above may also be written before FILE, where they are never inputs.`;
+
 /** `skein run` arguments: the file, the entity, run options, and the entity's input flags. */
 export interface RunArgs {
   readonly file?: string;
@@ -18,7 +30,22 @@ export interface RunArgs {
   readonly signals: ReadonlyMap<string, string>;
   /** Every other `--flag value` / `--flag=value` / bare `--flag`, in order. */
   readonly inputs: ReadonlyMap<string, string | true>;
+  /** `--remote`: run on the control plane instead of this machine. */
+  readonly remote: boolean;
+  /** Remote-run flags written before FILE (see REMOTE_FLAGS), by name with `_` for `-`. */
+  readonly remoteFlags: ReadonlyMap<string, string | true>;
 }
+
+/** Remote-run flags and whether each takes a value. After ENTITY they give way to inputs of the same name. */
+export const REMOTE_FLAGS: ReadonlyMap<string, boolean> = new Map([
+  ["wait", false],
+  ["project", true],
+  ["domain", true],
+  ["endpoint", true],
+  ["version", true],
+  ["cluster_label", true],
+  ["name", true],
+]);
 
 /** A command line that cannot be understood; the CLI exits with code 2. */
 export class UsageError extends Error {
@@ -34,6 +61,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   let json = false;
   let overwriteCache = false;
   let dataDir: string | undefined;
+  let remote = false;
+  const remoteFlags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (!arg.startsWith("--") || arg === "--") {
@@ -63,6 +92,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       case "data-dir":
         dataDir = takeValue();
         break;
+      case "remote":
+        remote = true;
+        break;
       case "signal": {
         const pair = takeValue();
         const at = pair.indexOf("=");
@@ -73,6 +105,13 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       default: {
         if (name === "") throw new UsageError(`"${arg}" is not a flag`);
         const inputName = name.replaceAll("-", "_");
+        const remoteTakesValue = REMOTE_FLAGS.get(inputName);
+        if (positional.length === 0 && remoteTakesValue !== undefined) {
+          // Before FILE there are no inputs yet: these flags are always run options.
+          if (remoteFlags.has(inputName)) throw new UsageError(`--${name} is given twice`);
+          remoteFlags.set(inputName, remoteTakesValue ? takeValue() : true);
+          break;
+        }
         if (inputs.has(inputName)) throw new UsageError(`--${name} is given twice`);
         // A bare flag (next is another flag or nothing) means true, for booleans.
         if (eq === -1 && (next === undefined || next.startsWith("--"))) inputs.set(inputName, true);
@@ -81,5 +120,5 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     }
   }
   if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2] ?? ""}" (inputs are flags: --name value)`);
-  return { file: positional[0], entity: positional[1], help, json, overwriteCache, dataDir, signals, inputs };
+  return { file: positional[0], entity: positional[1], help, json, overwriteCache, dataDir, signals, inputs, remote, remoteFlags };
 }

@@ -2,12 +2,13 @@ import { relative } from "node:path";
 import { describeType, type EngineRecord } from "@skein/engine";
 import { NodeExecutionPhase, SimpleType, WorkflowExecutionPhase, type ExecutionError, type Literal } from "@skein/idl";
 import { collectEntities, fromLiteral, InputError, LiteralConversionError, parseCliValue, runLocally, type RunnableEntity } from "@skein/sdk";
-import { parseRunArgs, RUN_OPTIONS_HELP, UsageError } from "./args.js";
+import { parseRunArgs, REMOTE_RUN_OPTIONS_HELP, RUN_OPTIONS_HELP, UsageError } from "./args.js";
 import { entityHelp, entityList, inputsOf, outputTypes } from "./entity-info.js";
 import { formatValue, toJsonText } from "./format.js";
 import { loadUserModule, ModuleLoadError } from "./load-module.js";
 import { nodeLabels } from "./node-labels.js";
 import { liveProgress, plainProgress, type ProgressView } from "./progress.js";
+import { remoteRun } from "../remote/remote-run.js";
 import { cliSignals } from "./signals.js";
 
 /** What `skein run` needs from its surroundings; tests pass their own. */
@@ -18,6 +19,8 @@ export interface RunIo {
   readonly stdin: NodeJS.ReadableStream;
   readonly stdinIsTty: boolean;
   readonly abort?: AbortSignal;
+  /** The environment remote runs read SKEIN_ENDPOINT, SKEIN_PROJECT and SKEIN_DOMAIN from. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const RUN_USAGE = `Usage: skein run FILE [ENTITY] [options] [--INPUT VALUE ...]
@@ -26,6 +29,8 @@ Runs a workflow, launch plan or task from a TypeScript file on this machine, wit
 a cluster uses. Without ENTITY, lists what FILE defines. With ENTITY --help, lists its inputs.
 
 ${RUN_OPTIONS_HELP}
+
+${REMOTE_RUN_OPTIONS_HELP}
 `;
 
 function findEntity(entities: ReturnType<typeof collectEntities>, name: string): RunnableEntity | undefined {
@@ -33,7 +38,7 @@ function findEntity(entities: ReturnType<typeof collectEntities>, name: string):
 }
 
 /** Parses every input flag against the entity's interface; all problems are reported together. */
-function parseInputs(entity: RunnableEntity, flags: ReadonlyMap<string, string | true>): Record<string, Literal> {
+export function parseInputs(entity: RunnableEntity, flags: ReadonlyMap<string, string | true>): Record<string, Literal> {
   const inputs = inputsOf(entity);
   const known = new Map(inputs.map((i) => [i.name, i]));
   const problems: string[] = [];
@@ -104,6 +109,8 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
       io.out(entityHelp(shownFile, args.entity, entity));
       return 0;
     }
+    if (args.remote) return await remoteRun(args, args.file, entity, (flags) => parseInputs(entity, flags), { out: io.out, err: io.err, env: io.env ?? {}, abort: io.abort });
+    if (args.remoteFlags.size > 0) throw new UsageError(`--${[...args.remoteFlags.keys()][0]?.replaceAll("_", "-") ?? ""} before FILE is an option of remote runs: add --remote`);
     const inputs = parseInputs(entity, args.inputs);
     let progress: ProgressView | undefined;
     const label = nodeLabels(entity);

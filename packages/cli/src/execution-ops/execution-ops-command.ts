@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { remoteAction, type RemoteIo } from "../remote/action.js";
+import { endpointFlag, targetOptions, type Outcome } from "../remote/command-options.js";
+
+interface OpFlags {
+  readonly endpoint?: string;
+  readonly project?: string;
+  readonly domain?: string;
+  readonly cause?: string;
+  readonly name?: string;
+}
+
+/** `skein terminate ID [--cause]`, `skein relaunch ID [--name]`, `skein recover ID [--name]`. */
+export function addExecutionOpsCommands(program: Command, io: RemoteIo, outcome: Outcome): void {
+  targetOptions(program.command("terminate").description("stop a running execution").argument("<id>", "the execution name"))
+    .option("--cause <text>", "why it is being stopped (recorded with the execution)")
+    .action(async (name: string, flags: OpFlags) => {
+      outcome.code = await remoteAction(io, { ...flags, endpoint: endpointFlag(program, flags) }, async (client, target) => {
+        await client.terminateExecution({ id: { project: target.project, domain: target.domain, name }, cause: flags.cause ?? "terminated from the skein CLI" });
+        io.out(`terminating ${name}; follow it with: skein get execution ${name}${targetSuffix(flags)}\n`);
+        return 0;
+      });
+    });
+  const rerun = (verb: "relaunch" | "recover", description: string) =>
+    targetOptions(program.command(verb).description(description).argument("<id>", "the execution name"))
+      .option("--name <name>", "name of the new execution (default: chosen by admin)")
+      .action(async (name: string, flags: OpFlags) => {
+        outcome.code = await remoteAction(io, { ...flags, endpoint: endpointFlag(program, flags) }, async (client, target) => {
+          const request = { id: { project: target.project, domain: target.domain, name }, name: flags.name ?? "" };
+          const { id } = verb === "relaunch" ? await client.relaunchExecution(request) : await client.recoverExecution(request);
+          const created = id?.name ?? "";
+          io.out(`${created}\n`);
+          io.err(`${verb === "relaunch" ? "relaunched" : "recovering"} ${name} as ${created}; follow it with: skein get execution ${created}${targetSuffix(flags)}\n`);
+          return 0;
+        });
+      });
+  rerun("relaunch", "run an execution again with the same inputs");
+  rerun("recover", "run a failed execution again, reusing the outputs of the nodes that succeeded");
+}
+
+/** The target flags to repeat in a follow-up command the user is told to run. */
+export function targetSuffix(flags: { project?: string; domain?: string }): string {
+  return `${flags.project ? ` --project ${flags.project}` : ""}${flags.domain ? ` --domain ${flags.domain}` : ""}`;
+}
