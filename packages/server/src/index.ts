@@ -9,5 +9,7 @@ export type { LogFields, Logger, LoggerOptions, LogLevel, LogRecord, LogSink } f
 export { serveConnect } from "./serve-connect.js";
 export type { ConnectServer, ServeConnectOptions } from "./serve-connect.js";
 export { serviceConfigShape, serviceEnvBindings } from "./service-config.js";
+export { periodicLoop } from "./periodic-loop.js";
+export type { PeriodicLoopOptions } from "./periodic-loop.js";
 export type { BackgroundLoop, ServiceSetup } from "./service-setup.js";
 export { createValidationInterceptor } from "./validation-interceptor.js";

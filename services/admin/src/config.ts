@@ -18,6 +18,10 @@ export const adminConfigSchema = z.object({
    * the blob store (`blobStoreUrl`, default `file://<dataDir>/blobs`) and the row keeps the uri.
    */
   inlineDataMaxBytes: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024),
+  /** How often each replica's scheduler looks for due launch plan firings (ms). */
+  scheduleTickMs: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** Most firings one launch plan launches per tick while catching up after downtime. */
+  scheduleCatchUpPerTick: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 
 export type AdminConfig = z.output<typeof adminConfigSchema>;
@@ -28,7 +32,8 @@ export function loadAdminConfig(
   source: Readonly<Record<string, string | undefined>> = process.env,
 ): AdminConfig {
   return parseConfig("admin", adminConfigSchema, {
-    env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM", inlineDataMaxBytes: "SKEIN_INLINE_DATA_MAX_BYTES" },
+    env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM", inlineDataMaxBytes: "SKEIN_INLINE_DATA_MAX_BYTES",
+      scheduleTickMs: "SKEIN_SCHEDULE_TICK_MS", scheduleCatchUpPerTick: "SKEIN_SCHEDULE_CATCH_UP_PER_TICK" },
     source,
     overrides,
   });

@@ -7,6 +7,7 @@ import { eventManagers } from "./domain/event-managers.js";
 import { ProjectManager } from "./domain/project-manager.js";
 import { executionManagers } from "./domain/execution-managers.js";
 import { registrationManagers } from "./domain/registration-managers.js";
+import { createScheduler } from "./domain/scheduler-setup.js";
 import { TaskManager } from "./domain/task-manager.js";
 import { adminHandlers } from "./handlers/admin-handlers.js";
 import { migrateAdminToLatest } from "./migrations/index.js";
@@ -32,10 +33,11 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
   const executions = executionManagers(ctx, projectRepository, domains, logger);
   const events = eventManagers(ctx, logger);
   const handlers = adminHandlers({ projects, tasks, domains, codeBundles, registration, events, executions });
+  const scheduler = createScheduler(ctx, executions.creator, logger.child("admin.scheduler"));
   return {
     routes: (router) => {
       router.service(AdminService, handlers);
     },
-    loops: [executions.admissionLoop],
+    loops: [executions.admissionLoop, scheduler.loop()],
   };
 }

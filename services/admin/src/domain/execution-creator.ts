@@ -1,4 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { BlobStore } from "@skein/blob";
 import { ResourceType, type Identifier, type LiteralMap, type NodeExecutionIdentifier, type WorkflowExecutionIdentifier } from "@skein/idl";
@@ -49,6 +50,8 @@ export interface CreationInput {
   readonly parentNodeExecution?: NodeExecutionIdentifier;
   readonly mode: ExecutionMode;
   readonly referenceExecution?: WorkflowExecutionIdentifier;
+  /** For a schedule's firing: the time it fired for. */
+  readonly scheduledAt?: Date;
   /** Field path of the target in the request, for messages (`launch_plan_id`, `task_id`). */
   readonly targetField: string;
 }
@@ -119,6 +122,7 @@ export class ExecutionCreator {
         nesting: parent === undefined ? 0 : parent.nesting + 1,
         ...(input.parentNodeExecution !== undefined ? { parentNodeExecution: input.parentNodeExecution } : {}),
         ...(input.referenceExecution !== undefined ? { referenceExecution: input.referenceExecution } : {}),
+        ...(input.scheduledAt !== undefined ? { scheduledAt: timestampFromDate(input.scheduledAt) } : {}),
       },
       labels,
       executionClusterLabel: input.executionClusterLabel !== "" ? input.executionClusterLabel : target.clusterLabel,

@@ -1,5 +1,5 @@
 import { MatchableResource, type Domain } from "@skein/idl/admin/v1";
-import type { BackgroundLoop, Logger } from "@skein/server";
+import { periodicLoop, type BackgroundLoop, type Logger } from "@skein/server";
 import type { AdminContext } from "../context.js";
 import { ExecutionRepository } from "../repositories/execution-repository.js";
 import { LaunchPlanRepository } from "../repositories/launch-plan-repository.js";
@@ -53,29 +53,13 @@ export function executionManagers(ctx: AdminContext, projects: ProjectRepository
     logger: logger.child("admin.executions"),
     inlineMaxBytes: ctx.config.inlineDataMaxBytes,
   });
-  const loopLogger = logger.child("admin.admission");
-  const admissionLoop: BackgroundLoop = {
+  const admissionLoop = periodicLoop({
     name: "execution-admission",
-    async run(signal) {
-      while (!signal.aborted) {
-        try {
-          for (const name of await executions.namesWithWaiting()) await creator.promoteWaiting(name);
-        } catch (error) {
-          loopLogger.error("admitting waiting executions failed", { error });
-        }
-        await new Promise<void>((resolve) => {
-          const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          const timer = setTimeout(() => {
-            signal.removeEventListener("abort", onAbort);
-            resolve();
-          }, ADMISSION_INTERVAL_MS);
-          signal.addEventListener("abort", onAbort, { once: true });
-        });
-      }
+    intervalMs: ADMISSION_INTERVAL_MS,
+    round: async () => {
+      for (const name of await executions.namesWithWaiting()) await creator.promoteWaiting(name);
     },
-  };
+    logger: logger.child("admin.admission"),
+  });
   return { executions: manager, creator, versions: new VersionDeletion({ db: ctx.db, executions, logger: logger.child("admin.versions") }), admissionLoop };
 }

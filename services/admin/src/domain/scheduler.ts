@@ -1,7 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Schedule } from "@skein/idl/admin/v1";
-import type { BackgroundLoop, Clock, Logger } from "@skein/server";
-import { setTimeout as sleep } from "node:timers/promises";
+import { periodicLoop, type BackgroundLoop, type Clock, type Logger } from "@skein/server";
 import type { LeaseRepository } from "../repositories/lease-repository.js";
 import type { LaunchPlanVersionKey, ScheduleCursorRepository } from "../repositories/schedule-cursor-repository.js";
 import { dueFirings, scheduledExecutionName } from "./schedule-firings.js";
@@ -57,11 +56,10 @@ const permanentCodes = new Set([Code.InvalidArgument, Code.NotFound, Code.Failed
  * CreateExecution call but never launch a firing twice. After downtime, missed firings are
  * launched in order (catch-up).
  */
-export class Scheduler implements BackgroundLoop {
-  readonly name = "scheduler";
-
+export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {}
 
+  /** One round: take or renew the lease, then launch every firing that is due. */
   async tick(): Promise<TickReport> {
     const { clock, leases, cursors, logger } = this.deps;
     const now = clock.now();
@@ -69,7 +67,9 @@ export class Scheduler implements BackgroundLoop {
     if (!(await leases.acquire(leaseName, this.deps.instanceId, now, leaseUntil))) return { leader: false, fired: 0 };
     let fired = 0;
     for (const plan of await this.deps.plans()) {
-      const after = (await cursors.get(plan.key)) ?? plan.activatedAt;
+      // Firings before the activation belong to an earlier active period and are never owed.
+      const cursor = await cursors.get(plan.key);
+      const after = cursor !== undefined && cursor > plan.activatedAt ? cursor : plan.activatedAt;
       for (const firing of dueFirings(plan.schedule, plan.activatedAt, after, now, this.deps.maxFiringsPerTick)) {
         // Past the lease, another replica may be firing too; names keep that safe, but stop early.
         if (clock.now() >= leaseUntil) return { leader: true, fired };
@@ -89,21 +89,14 @@ export class Scheduler implements BackgroundLoop {
     return { leader: true, fired };
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await this.tick();
-      } catch (error) {
-        this.deps.logger.error("scheduler tick failed", { error });
-      }
-      try {
-        await sleep(this.deps.tickMs, undefined, { signal });
-      } catch {
-        break;
-      }
-    }
-    await this.deps.leases.release(leaseName, this.deps.instanceId).catch((error: unknown) => {
-      this.deps.logger.warn("could not release the scheduler lease", { error });
+  /** Ticks until stopped, then gives the lease up so another replica takes over at once. */
+  loop(): BackgroundLoop {
+    return periodicLoop({
+      name: "scheduler",
+      intervalMs: this.deps.tickMs,
+      round: () => this.tick(),
+      stop: () => this.deps.leases.release(leaseName, this.deps.instanceId),
+      logger: this.deps.logger,
     });
   }
 }

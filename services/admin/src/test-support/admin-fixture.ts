@@ -10,8 +10,11 @@ import {
   createManualClock,
   createMemorySink,
   createValidationInterceptor,
+  type BackgroundLoop,
+  type Logger,
   type LogRecord,
   type ManualClock,
+  type ServiceSetup,
 } from "@skein/server";
 import { createTestDatabase, type TestDatabase } from "@skein/testing";
 import type { Kysely } from "kysely";
@@ -40,6 +43,8 @@ export interface InProcessAdmin {
   readonly blobs: FileBlobStore;
   /** The data plane's stand-in: what was dispatched and terminated; can be told to fail. */
   readonly dispatcher: InProcessDispatcher;
+  /** Admin's background loops (scheduler, admission), not started: a test runs the ones it needs. */
+  readonly loops: readonly BackgroundLoop[];
   destroy(): Promise<void>;
 }
 
@@ -60,12 +65,29 @@ export async function createInProcessAdmin(configOverrides: Partial<AdminConfig>
     const config = { ...loadAdminConfig({}, {}), ...configOverrides };
     const db = database.db as Kysely<AdminDatabase>;
     const service = await setup({ db, logger, clock, config, blobs, dispatcher });
-    const transport = createRouterTransport(service.routes, {
-      router: { interceptors: [createErrorInterceptor(logger), createValidationInterceptor()] },
-    });
-    return { client: createClient(AdminService, transport), clock, logs: sink.records, db, blobs, dispatcher, destroy };
+    return { client: inProcessClient(service, logger), clock, logs: sink.records, db, blobs, dispatcher, loops: service.loops, destroy };
   } catch (error) {
     await destroy();
     throw error;
   }
+}
+
+function inProcessClient(service: ServiceSetup, logger: Logger): Client<typeof AdminService> {
+  const transport = createRouterTransport(service.routes, {
+    router: { interceptors: [createErrorInterceptor(logger), createValidationInterceptor()] },
+  });
+  return createClient(AdminService, transport);
+}
+
+/** A second admin replica over the same database, blob store and data plane, with its own clock and logs. */
+export async function createAdminReplica(
+  of: InProcessAdmin,
+  configOverrides: Partial<AdminConfig> = {},
+): Promise<Omit<InProcessAdmin, "destroy" | "db" | "blobs" | "dispatcher">> {
+  const sink = createMemorySink();
+  const logger = createLogger({ component: "admin", level: "debug", sink });
+  const clock = createManualClock(of.clock.now());
+  const config = { ...loadAdminConfig({}, {}), ...configOverrides };
+  const service = await setup({ db: of.db, logger, clock, config, blobs: of.blobs, dispatcher: of.dispatcher });
+  return { client: inProcessClient(service, logger), clock, logs: sink.records, loops: service.loops };
 }
