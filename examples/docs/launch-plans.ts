@@ -30,6 +30,17 @@ export const hourly_us = launchPlan(sales_report, {
   schedule: { every: "1h" },
 });
 
+// On the control plane: one backfill at a time (more wait in the queue), on clusters labelled gpu.
+export const backfill_eu = launchPlan(sales_report, {
+  name: "backfill_eu",
+  fixed: { region: "eu" },
+  defaults: { days: 90 },
+  concurrency: { max: 1, behavior: "queue" },
+  clusterLabel: "gpu",
+  maxParallelism: 8,
+  labels: { team: "sales" },
+});
+
 // A launch plan is called in a workflow like a task; it runs as a child execution.
 export const all_regions = workflow(
   { name: "all_regions", outputs: { eu: t.string(), us: t.string() } },

@@ -1,5 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { ConcurrencyBehavior } from "@skein/idl/admin/v1";
 import { collectEntities } from "../entities.js";
 import { t } from "../authoring.js";
 import { task } from "../task/task.js";
@@ -54,6 +55,22 @@ describe("planRegistration", () => {
     const nightlyRequest = plans.find((r) => r.id.name === "nightly");
     expect(nightlyRequest?.kind === "launchPlan" && nightlyRequest.request.spec?.workflowId).toMatchObject({ project: "p", domain: "d", name: "outer", version: "v1" });
     expect(requests.every((r) => r.id.project === "p" && r.id.domain === "d" && r.id.version === "v1")).toBe(true);
+  });
+
+  it("carries a launch plan's execution settings into its spec, and they change the version", () => {
+    const limited = launchPlan(outer, { name: "limited", concurrency: { max: 2, behavior: "queue" }, clusterLabel: "gpu", maxParallelism: 4, labels: { team: "ml" }, overwriteCache: true });
+    const plan = planRegistration([{ module: "flows.mjs", entities: collectEntities({ limited }) }]);
+    const request = registrationRequests(plan, { project: "p", domain: "d", version: "v1" }, "file:///b/code.tar.gz").find((r) => r.id.name === "limited");
+    const spec = request?.kind === "launchPlan" ? request.request.spec : undefined;
+    expect(spec).toMatchObject({
+      concurrencyPolicy: { max: 2, behavior: ConcurrencyBehavior.QUEUE },
+      executionClusterLabel: "gpu",
+      maxParallelism: 4,
+      labels: { team: "ml" },
+      overwriteCache: true,
+    });
+    const plain = launchPlan(outer, { name: "limited" });
+    expect(contentVersion("a".repeat(64), planRegistration([{ module: "flows.mjs", entities: collectEntities({ plain }) }]))).not.toBe(contentVersion("a".repeat(64), plan));
   });
 
   it("refuses two different entities with one name across modules", () => {

@@ -1,4 +1,4 @@
-import { clone, create } from "@bufbuild/protobuf";
+import { clone, create, type MessageInitShape } from "@bufbuild/protobuf";
 import { TaskTemplateSchema, type Identifier, type TaskTemplate } from "@skein/idl";
 import {
   CreateLaunchPlanRequestSchema,
@@ -7,6 +7,7 @@ import {
   type CreateLaunchPlanRequest,
   type CreateTaskRequest,
   type CreateWorkflowRequest,
+  type LaunchPlanSpecSchema,
 } from "@skein/idl/admin/v1";
 import { assertNever } from "@skein/engine";
 import { DefinitionError } from "../definition-error.js";
@@ -147,10 +148,7 @@ export function registrationRequests(plan: readonly PlannedEntity[], identity: I
         const plan = entity.definition;
         const id = required(launchPlanWithIdentity(plan.template, identity).id, entity);
         const workflowId = required(workflowWithIdentity(plan.workflow.template, identity).id, entity);
-        const request = create(CreateLaunchPlanRequestSchema, {
-          id,
-          spec: { workflowId, defaultInputs: plan.defaults, fixedInputs: plan.fixed, schedule: plan.schedule, description: plan.description },
-        });
+        const request = create(CreateLaunchPlanRequestSchema, { id, spec: { workflowId, ...launchPlanSpecFields(plan) } });
         return { kind: "launchPlan", id, request };
       }
       default:
@@ -162,4 +160,18 @@ export function registrationRequests(plan: readonly PlannedEntity[], identity: I
 function required(id: Identifier | undefined, entity: PlannedEntity): Identifier {
   if (!id) throw new DefinitionError(`${kindLabel[entity.kind]} "${entity.name}" has no id`);
   return id;
+}
+
+/** What a launch plan definition contributes to its registered spec (all but the workflow id). */
+export function launchPlanSpecFields(plan: LaunchPlanDefinition): Omit<MessageInitShape<typeof LaunchPlanSpecSchema>, "workflowId" | "$typeName"> {
+  const { concurrencyPolicy, labels, ...settings } = plan.executionDefaults;
+  return {
+    defaultInputs: plan.defaults,
+    fixedInputs: plan.fixed,
+    schedule: plan.schedule,
+    description: plan.description,
+    ...settings,
+    ...(concurrencyPolicy !== undefined ? { concurrencyPolicy: { ...concurrencyPolicy } } : {}),
+    ...(labels !== undefined ? { labels: { ...labels } } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { LaunchPlanSpecSchema } from "@skein/idl/admin/v1";
 import { LaunchPlanTemplateSchema, TaskTemplateSchema, WorkflowTemplateSchema } from "@skein/idl";
 import { create } from "@bufbuild/protobuf";
 import { assertNever, hashMessage } from "@skein/engine";
-import type { PlannedEntity } from "./registration.js";
+import { launchPlanSpecFields, type PlannedEntity } from "./registration.js";
 
 /** How many hex digits of the content hash a computed version keeps (80 bits). */
 const VERSION_LENGTH = 20;
@@ -28,7 +28,7 @@ function entityDigest(entity: PlannedEntity): string {
       return `${hashMessage(WorkflowTemplateSchema, entity.definition.template)} ${JSON.stringify(entity.definition.description)}`;
     case "launchPlan": {
       const plan = entity.definition;
-      const spec = create(LaunchPlanSpecSchema, { defaultInputs: plan.defaults, fixedInputs: plan.fixed, schedule: plan.schedule, description: plan.description });
+      const spec = create(LaunchPlanSpecSchema, launchPlanSpecFields(plan));
       return `${plan.workflow.name} ${hashMessage(LaunchPlanTemplateSchema, plan.template)} ${hashMessage(LaunchPlanSpecSchema, spec)}`;
     }
     default:

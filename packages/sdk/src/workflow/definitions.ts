@@ -1,5 +1,5 @@
 import type { CompiledWorkflowClosure, LiteralMap, LaunchPlanTemplate, ParameterMap, WorkflowTemplate } from "@skein/idl";
-import type { Schedule } from "@skein/idl/admin/v1";
+import type { ConcurrencyBehavior, Schedule } from "@skein/idl/admin/v1";
 import type { TaskDefinition } from "../task/define.js";
 import type { Shape } from "../types/interface.js";
 import type { CallableEntity, CallArgs, CallResult, CallSignature, Outputs } from "./entity.js";
@@ -40,5 +40,16 @@ export interface LaunchPlanDefinition<I extends Shape = Shape, O extends Outputs
   readonly defaults: ParameterMap;
   readonly fixed: LiteralMap;
   readonly schedule: Schedule | undefined;
+  /** What the control plane applies to every execution of this launch plan (fields of its spec). */
+  readonly executionDefaults: LaunchPlanExecutionDefaults;
   readonly __types?: { readonly inputs: I; readonly outputs: O };
+}
+
+/** The launch plan's execution settings, named as in the admin contract's `LaunchPlanSpec`. */
+export interface LaunchPlanExecutionDefaults {
+  readonly concurrencyPolicy?: { readonly max: number; readonly behavior: ConcurrencyBehavior };
+  readonly executionClusterLabel?: string;
+  readonly maxParallelism?: number;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly overwriteCache?: boolean;
 }

@@ -1,6 +1,6 @@
 import { durationMs } from "@bufbuild/protobuf/wkt";
 import { SimpleType } from "@skein/idl";
-import { FixedRateUnit } from "@skein/idl/admin/v1";
+import { ConcurrencyBehavior, FixedRateUnit } from "@skein/idl/admin/v1";
 import { describe, expect, it } from "vitest";
 import { DefinitionError } from "../definition-error.js";
 import { add } from "../test-support/sample-tasks.js";
@@ -81,5 +81,43 @@ describe("launchPlan", () => {
     const node = wf.template.nodes[0];
     expect(node?.inputs.map((b) => b.var).sort()).toEqual(["at", "epochs", "lr"]);
     expect(() => workflow({ name: "caller2" }, () => plan({}))).toThrow('workflow "caller2": node "n0" (launch plan "quick"): missing required input "lr"');
+  });
+});
+
+describe("launchPlan execution settings", () => {
+  it("carries concurrency, cluster label, parallelism, labels and cache overwrite to the control plane", () => {
+    const plan = launchPlan(train, {
+      name: "gpu",
+      concurrency: { max: 2, behavior: "queue" },
+      clusterLabel: "gpu=true",
+      maxParallelism: 8,
+      labels: { team: "ml", "example.com/cost-center": "r-and-d" },
+      overwriteCache: true,
+    });
+    expect(plan.executionDefaults).toEqual({
+      concurrencyPolicy: { max: 2, behavior: ConcurrencyBehavior.QUEUE },
+      executionClusterLabel: "gpu=true",
+      maxParallelism: 8,
+      labels: { team: "ml", "example.com/cost-center": "r-and-d" },
+      overwriteCache: true,
+    });
+    expect(launchPlan(train, { name: "skip", concurrency: { max: 1 } }).executionDefaults).toEqual({ concurrencyPolicy: { max: 1, behavior: ConcurrencyBehavior.SKIP } });
+    expect(train.defaultLaunchPlan.executionDefaults).toEqual({});
+  });
+
+  it("refuses settings the control plane would refuse, naming the option", () => {
+    const bad: [object, string][] = [
+      [{ concurrency: { max: 0 } }, 'launch plan "p": concurrency.max: must be a whole number of at least 1, got 0'],
+      [{ concurrency: { max: 1, behavior: "wait" } }, 'launch plan "p": concurrency.behavior: must be "skip" or "queue", got "wait"'],
+      [{ clusterLabel: "gpu=a=b" }, 'launch plan "p": clusterLabel: "gpu=a=b" is not a label key or key=value'],
+      [{ clusterLabel: "-gpu" }, 'launch plan "p": clusterLabel: "-gpu" is not a label key or key=value'],
+      [{ maxParallelism: 0 }, 'launch plan "p": maxParallelism: must be a whole number from 1 to 10000, got 0'],
+      [{ maxParallelism: 2.5 }, 'launch plan "p": maxParallelism: must be a whole number from 1 to 10000, got 2.5'],
+      [{ labels: { "bad key": "x" } }, 'launch plan "p": labels: "bad key" is not a valid label key'],
+      [{ labels: { team: "not ok" } }, 'launch plan "p": labels.team: "not ok" is not a valid label value'],
+    ];
+    for (const [options, message] of bad) {
+      expect(() => launchPlan(train, { name: "p", ...options })).toThrow(new DefinitionError(message));
+    }
   });
 });

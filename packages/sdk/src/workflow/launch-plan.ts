@@ -3,7 +3,7 @@ import {
   LaunchPlanTemplateSchema, LiteralMapSchema, ResourceType, SimpleType, TypedInterfaceSchema, VariableMapSchema,
   type Literal, type LiteralType, type VariableMap,
 } from "@skein/idl";
-import { FixedRateUnit, ScheduleSchema, type Schedule } from "@skein/idl/admin/v1";
+import { ConcurrencyBehavior, FixedRateUnit, ScheduleSchema, type Schedule } from "@skein/idl/admin/v1";
 import { cronProblem, describeType, isKnownTimeZone } from "@skein/engine";
 import type { z } from "zod";
 import { checkEntityName, DefinitionError } from "../definition-error.js";
@@ -12,7 +12,7 @@ import { LiteralConversionError, toLiteral } from "../types/convert.js";
 import { durationOption } from "../types/duration.js";
 import { parameterMap, type Shape } from "../types/interface.js";
 import { callEntity } from "./call.js";
-import type { LaunchPlanDefinition, WorkflowDefinition } from "./definitions.js";
+import type { LaunchPlanDefinition, LaunchPlanExecutionDefaults, WorkflowDefinition } from "./definitions.js";
 import type { Outputs } from "./entity.js";
 
 /** When a launch plan runs by itself. `kickoffInput` names a datetime input that receives the firing time. */
@@ -31,9 +31,23 @@ export interface LaunchPlanOptions<I extends Shape> {
   /** Values callers cannot change. */
   readonly fixed?: Values<I>;
   readonly schedule?: ScheduleOption;
+  /**
+   * At most `max` unfinished executions of this launch plan (all versions) at a time on the control
+   * plane. Beyond it, `"skip"` (the default) refuses the new execution (a schedule firing is
+   * skipped); `"queue"` keeps it queued until a slot frees up.
+   */
+  readonly concurrency?: { readonly max: number; readonly behavior?: "skip" | "queue" };
+  /** Run only on clusters carrying this label (`key` or `key=value`); a request may override it. */
+  readonly clusterLabel?: string;
+  /** Cap on concurrently running task, map and launch-plan nodes of one execution (1–10000). */
+  readonly maxParallelism?: number;
+  /** Labels every execution of this launch plan carries. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Skip cache lookups and overwrite cached outputs in every execution of this launch plan. */
+  readonly overwriteCache?: boolean;
 }
 
-const knownOptions = new Set(["name", "description", "defaults", "fixed", "schedule"]);
+const knownOptions = new Set(["name", "description", "defaults", "fixed", "schedule", "concurrency", "clusterLabel", "maxParallelism", "labels", "overwriteCache"]);
 
 /** A launch plan of `workflow`: its inputs with new defaults or fixed values, and an optional schedule. */
 export function launchPlan<I extends Shape, O extends Outputs>(workflow: WorkflowDefinition<I, O>, options: LaunchPlanOptions<I> = {}): LaunchPlanDefinition<I, O> {
@@ -76,6 +90,7 @@ export function launchPlan<I extends Shape, O extends Outputs>(workflow: Workflo
     defaults: parameterMap(inputs, omittable),
     fixed: create(LiteralMapSchema, { literals: Object.fromEntries(fixed) }),
     schedule: options.schedule === undefined ? undefined : schedule(options.schedule, inputs, owner),
+    executionDefaults: executionDefaults(options, owner),
   };
   Object.defineProperties(definition, Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, { value, enumerable: true }])));
   return definition;
@@ -136,4 +151,40 @@ function schedule(option: ScheduleOption, inputs: VariableMap, owner: string): S
     init.kickoffTimeInputArg = option.kickoffInput;
   }
   return create(ScheduleSchema, init);
+}
+
+// Kubernetes-style label keys (optional DNS prefix) and values, as the admin contract checks them.
+const labelKey = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function executionDefaults(options: LaunchPlanOptions<Shape>, owner: string): LaunchPlanExecutionDefaults {
+  const result: { -readonly [K in keyof LaunchPlanExecutionDefaults]: LaunchPlanExecutionDefaults[K] } = {};
+  const { concurrency, clusterLabel, maxParallelism, labels, overwriteCache } = options;
+  if (concurrency !== undefined) {
+    if (!Number.isInteger(concurrency.max) || concurrency.max < 1) throw new DefinitionError(`${owner}: concurrency.max: must be a whole number of at least 1, got ${String(concurrency.max)}`);
+    // Checked at run time too: plain JavaScript callers are not held to the declared union.
+    const behavior: string = concurrency.behavior ?? "skip";
+    if (behavior !== "skip" && behavior !== "queue") throw new DefinitionError(`${owner}: concurrency.behavior: must be "skip" or "queue", got "${behavior}"`);
+    result.concurrencyPolicy = { max: concurrency.max, behavior: behavior === "queue" ? ConcurrencyBehavior.QUEUE : ConcurrencyBehavior.SKIP };
+  }
+  if (clusterLabel !== undefined) {
+    const [key = "", value, extra] = clusterLabel.split("=");
+    if (extra !== undefined || !labelKey.test(key) || (value !== undefined && !labelValue.test(value))) {
+      throw new DefinitionError(`${owner}: clusterLabel: "${clusterLabel}" is not a label key or key=value`);
+    }
+    result.executionClusterLabel = clusterLabel;
+  }
+  if (maxParallelism !== undefined) {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > 10_000) throw new DefinitionError(`${owner}: maxParallelism: must be a whole number from 1 to 10000, got ${String(maxParallelism)}`);
+    result.maxParallelism = maxParallelism;
+  }
+  if (labels !== undefined) {
+    for (const [key, value] of Object.entries(labels)) {
+      if (!labelKey.test(key)) throw new DefinitionError(`${owner}: labels: "${key}" is not a valid label key`);
+      if (!labelValue.test(value)) throw new DefinitionError(`${owner}: labels.${key}: "${value}" is not a valid label value`);
+    }
+    result.labels = { ...labels };
+  }
+  if (overwriteCache !== undefined) result.overwriteCache = overwriteCache;
+  return result;
 }
