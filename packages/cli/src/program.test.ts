@@ -27,6 +27,12 @@ describe("skein CLI", () => {
     const fromFlag = capture({ SKEIN_ENDPOINT: "http://ignored:1" });
     expect(await runCli(["--endpoint", "https://a.example", "info"], fromFlag.sink)).toBe(EXIT_OK);
     expect(fromFlag.io.out).toContain("endpoint https://a.example");
+    const afterCommand = capture({ SKEIN_ENDPOINT: "http://ignored:1" });
+    expect(await runCli(["info", "--endpoint", "https://b.example"], afterCommand.sink)).toBe(EXIT_OK);
+    expect(afterCommand.io.out).toContain("endpoint https://b.example");
+    const both = capture();
+    expect(await runCli(["--endpoint", "https://a.example", "info", "--endpoint=https://c.example"], both.sink)).toBe(EXIT_OK);
+    expect(both.io.out).toContain("endpoint https://c.example");
   });
 
   it("exits 2 on an unknown command, an unknown option or a bad endpoint", async () => {
@@ -39,6 +45,9 @@ describe("skein CLI", () => {
     const endpoint = capture();
     expect(await runCli(["--endpoint", "ftp://x", "info"], endpoint.sink)).toBe(EXIT_USAGE);
     expect(endpoint.io.err).toContain('--endpoint: "ftp://x" must use http:// or https://');
+    const after = capture();
+    expect(await runCli(["info", "--endpoint", "ftp://x"], after.sink)).toBe(EXIT_USAGE);
+    expect(after.io.err).toContain('--endpoint: "ftp://x" must use http:// or https://');
   });
 
   it("runs as a real process from the built bin", async () => {

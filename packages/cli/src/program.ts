@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { resolveEndpoint } from "@skein/sdk";
+import { endpointFlag, endpointOption } from "./remote/command-options.js";
 import { addRemoteCommands } from "./remote/commands.js";
 import { runCommand } from "./run/run-command.js";
 import { serveAdmin } from "./serve/serve-command.js";
@@ -40,11 +41,9 @@ export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Comm
     // Options before a command belong to skein, after it to the command (`register --version V`).
     .enablePositionalOptions();
 
-  program
-    .command("info")
-    .description("print the CLI version, runtime and the admin endpoint it would use")
-    .action(() => {
-      const endpoint = resolveEndpoint(program.opts<{ endpoint?: string }>().endpoint, io.env);
+  endpointOption(program.command("info").description("print the CLI version, runtime and the admin endpoint it would use"))
+    .action((flags: { endpoint?: string }) => {
+      const endpoint = resolveEndpoint(endpointFlag(program, flags), io.env);
       io.out(`skein ${version}\nnode ${process.versions.node}\nendpoint ${endpoint}\n`);
     });
 
@@ -77,12 +76,25 @@ export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Comm
   return program;
 }
 
+/**
+ * The arguments of `skein run`, or undefined for any other command. `--endpoint` written before
+ * `run` (`skein --endpoint URL run --remote ...`) is passed on as if written after it.
+ */
+function runArguments(argv: readonly string[]): string[] | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--endpoint") i += 1;
+    else if (!arg.startsWith("--endpoint=")) return arg === "run" ? [...argv.slice(0, i), ...argv.slice(i + 1)] : undefined;
+  }
+  return undefined;
+}
+
 /** Runs the CLI and returns its exit code instead of exiting, mapping usage errors to 2. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
-  const command = argv.find((a) => !a.startsWith("-"));
-  if (command === "run") {
+  const run = runArguments(argv);
+  if (run !== undefined) {
     try {
-      return await runCommand(argv.slice(argv.indexOf("run") + 1), {
+      return await runCommand(run, {
         out: io.out,
         err: io.err,
         errIsTty: io.errIsTty ?? false,

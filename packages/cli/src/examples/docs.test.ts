@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../program.js";
-import { excerptsOf, matchesOutput, normalize, shellWords, transcriptsOf, type Step } from "./transcripts.test-util.js";
+import { startTestAdmin, type TestAdmin } from "../remote/test-admin.test-util.js";
+import { excerptsOf, matchesOutput, normalize, shellWords, transcriptsOf, type HttpStep, type Step } from "./transcripts.test-util.js";
 
 // Every command the user docs show runs here, in-process, from the repository root (as the docs
 // write paths), and must print what the docs say it prints and exit as they say. Code excerpts in
@@ -14,7 +15,12 @@ import { excerptsOf, matchesOutput, normalize, shellWords, transcriptsOf, type S
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const docsDir = join(root, "docs");
-const pages = ["writing-workflows.md", "types.md", "caching.md", "running-locally.md"];
+const pages = ["writing-workflows.md", "types.md", "caching.md", "running-locally.md", "registering.md", "remote-runs.md", "control-plane.md"];
+// Pages whose commands talk to admin: each gets a fresh admin of its own, so that it reads (and
+// runs) on its own from the top, as a reader following it would.
+const remotePages = new Set(["registering.md", "remote-runs.md", "control-plane.md"]);
+// The address the docs use for admin; each remote page's commands go to its own admin instead.
+const docsEndpoint = "http://localhost:8088";
 const scratch: string[] = [];
 const startDir = process.cwd();
 
@@ -34,7 +40,7 @@ interface Outcome {
 }
 
 /** Runs `skein` with `--data-dir` inside `dataDir` (a relative `--data-dir X` becomes `dataDir/X`). */
-async function skein(argv: readonly string[], dataDir: string, watch?: { abort: AbortSignal; onErr: (text: string) => void }): Promise<Outcome> {
+async function skein(argv: readonly string[], dataDir: string, watch?: { abort: AbortSignal; onErr: (text: string) => void }, env: Record<string, string> = {}): Promise<Outcome> {
   const args = [...argv];
   if (args[0] === "run") {
     const at = args.indexOf("--data-dir");
@@ -53,10 +59,18 @@ async function skein(argv: readonly string[], dataDir: string, watch?: { abort: 
       both += text;
       watch?.onErr(text);
     },
-    env: {},
+    env,
     abort: watch?.abort,
   });
   return { code, out, both };
+}
+
+/** What `curl` prints for a JSON POST: the response body, whatever the status (curl exits 0 without -f). */
+async function post(request: HttpStep, endpoint: string | undefined): Promise<Outcome> {
+  if (endpoint === undefined || !request.url.startsWith(docsEndpoint)) throw new Error(`curl steps must call ${docsEndpoint} on a page with an admin: ${request.url}`);
+  const response = await fetch(endpoint + request.url.slice(docsEndpoint.length), { method: "POST", headers: request.headers, body: request.body });
+  const text = await response.text();
+  return { code: 0, out: text, both: text };
 }
 
 function report(step: Step, outcome: Outcome): string {
@@ -68,6 +82,16 @@ describe.each(pages)("docs/%s", (page) => {
   const steps = transcriptsOf(markdown);
   const dataDir = mkdtempSync(join(tmpdir(), "skein-docs-"));
   scratch.push(dataDir);
+  let admin: TestAdmin | undefined;
+  const env: Record<string, string> = {};
+  beforeAll(async () => {
+    if (!remotePages.has(page)) return;
+    admin = await startTestAdmin();
+    env.SKEIN_ENDPOINT = admin.admin.url;
+  });
+  afterAll(async () => {
+    await admin?.close();
+  });
 
   it("shows commands with their output", () => {
     expect(steps.length).toBeGreaterThan(0);
@@ -76,7 +100,7 @@ describe.each(pages)("docs/%s", (page) => {
   // Steps share the page's data directory and run in order: later commands may rely on earlier
   // ones (a cache hit after a first run).
   it.each(steps.map((step) => [`line ${step.line}: ${step.command}`, step] as const))("%s", async (_title, step) => {
-    const outcome = await skein(step.argv, dataDir);
+    const outcome = step.http ? await post(step.http, env.SKEIN_ENDPOINT) : await skein(step.argv, dataDir, undefined, env);
     const ok = outcome.code === step.exitCode && matchesOutput(step.expected, step.merged ? outcome.both : outcome.out);
     expect(ok, report(step, outcome)).toBe(true);
   });

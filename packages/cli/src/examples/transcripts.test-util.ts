@@ -10,16 +10,25 @@
 // appear in that file as they are (`// ...` lines separate excerpts that appear in this order).
 
 export interface Step {
-  /** The command as written after `$ `. */
+  /** The command as written after `$ ` (continuation lines joined). */
   readonly command: string;
-  /** The arguments after `npx skein`. */
+  /** The arguments after `npx skein`; empty for a curl step. */
   readonly argv: readonly string[];
+  /** For `curl -H ... -d BODY URL`: the request to make instead of running skein. */
+  readonly http?: HttpStep;
   /** True when stderr is shown with stdout (`2>&1`). */
   readonly merged: boolean;
   readonly expected: string;
   exitCode: number;
   /** 1-based line of the command in its file. */
   readonly line: number;
+}
+
+/** A JSON POST, as `curl -H 'Content-Type: application/json' -d BODY URL` sends it. */
+export interface HttpStep {
+  readonly url: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface Excerpt {
@@ -88,8 +97,28 @@ export function shellWords(text: string): string[] {
 function stepOf(command: string, line: number): Step {
   const merged = / 2>&1$/.test(command);
   const words = shellWords(merged ? command.slice(0, -" 2>&1".length) : command);
-  if (words[0] !== "npx" || words[1] !== "skein") throw new Error(`line ${line}: only "npx skein ..." and "echo $?" can be run: ${command}`);
+  if (words[0] === "curl") return { command, argv: [], http: curlRequest(words.slice(1), line), merged, expected: "", exitCode: 0, line };
+  if (words[0] !== "npx" || words[1] !== "skein") throw new Error(`line ${line}: only "npx skein ...", "curl ..." and "echo $?" can be run: ${command}`);
   return { command, argv: words.slice(2), merged, expected: "", exitCode: 0, line };
+}
+
+// The curl options the docs use: headers, a body, one URL.
+function curlRequest(words: readonly string[], line: number): HttpStep {
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  let url: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? "";
+    if (word === "-H") {
+      const [name = "", ...value] = (words[++i] ?? "").split(":");
+      headers[name.trim()] = value.join(":").trim();
+    } else if (word === "-d") body = words[++i];
+    else if (word.startsWith("-")) throw new Error(`line ${line}: curl option ${word} is not supported in a transcript`);
+    else if (url === undefined) url = word;
+    else throw new Error(`line ${line}: curl with more than one URL`);
+  }
+  if (url === undefined || body === undefined) throw new Error(`line ${line}: a curl step needs -d BODY and a URL`);
+  return { url, body, headers };
 }
 
 /** The commands of every ```console block, with their expected output and exit code. */
@@ -103,8 +132,20 @@ export function transcriptsOf(markdown: string): Step[] {
       if (current) steps.push({ ...current.step, expected: trimEnd(current.output) });
       current = undefined;
     };
-    block.lines.forEach((text, index) => {
-      const line = block.line + index;
+    // A command line ending in a backslash continues on the next line, as in a shell.
+    let continued: { text: string; line: number } | undefined;
+    block.lines.forEach((raw, index) => {
+      let line = block.line + index;
+      let text = raw;
+      if (continued) {
+        text = `${continued.text} ${raw.trim()}`;
+        line = continued.line;
+        continued = undefined;
+      }
+      if (text.startsWith("$ ") && text.endsWith("\\")) {
+        continued = { text: text.slice(0, -1).trimEnd(), line };
+        return;
+      }
       if (text.startsWith("$ ")) {
         const command = text.slice(2).trim();
         if (command === "echo $?") {
@@ -124,6 +165,7 @@ export function transcriptsOf(markdown: string): Step[] {
       } else if (current) current.output.push(text);
       else if (text.trim() !== "") throw new Error(`line ${line}: output before any command: ${text}`);
     });
+    if (continued) throw new Error(`line ${continued.line}: the command continues past the end of its block`);
     finish();
   }
   return steps;

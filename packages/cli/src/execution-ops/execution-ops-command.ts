@@ -8,9 +8,10 @@ interface OpFlags {
   readonly domain?: string;
   readonly cause?: string;
   readonly name?: string;
+  readonly overwriteCache?: boolean;
 }
 
-/** `skein terminate ID [--cause]`, `skein relaunch ID [--name]`, `skein recover ID [--name]`. */
+/** `skein terminate ID [--cause]`, `skein relaunch ID [--name] [--overwrite-cache]`, `skein recover ID [--name]`. */
 export function addExecutionOpsCommands(program: Command, io: RemoteIo, outcome: Outcome): void {
   targetOptions(program.command("terminate").description("stop a running execution").argument("<id>", "the execution name"))
     .option("--cause <text>", "why it is being stopped (recorded with the execution)")
@@ -21,19 +22,22 @@ export function addExecutionOpsCommands(program: Command, io: RemoteIo, outcome:
         return 0;
       });
     });
-  const rerun = (verb: "relaunch" | "recover", description: string) =>
-    targetOptions(program.command(verb).description(description).argument("<id>", "the execution name"))
-      .option("--name <name>", "name of the new execution (default: chosen by admin)")
-      .action(async (name: string, flags: OpFlags) => {
-        outcome.code = await remoteAction(io, { ...flags, endpoint: endpointFlag(program, flags) }, async (client, target) => {
-          const request = { id: { project: target.project, domain: target.domain, name }, name: flags.name ?? "" };
-          const { id } = verb === "relaunch" ? await client.relaunchExecution(request) : await client.recoverExecution(request);
-          const created = id?.name ?? "";
-          io.out(`${created}\n`);
-          io.err(`${verb === "relaunch" ? "relaunched" : "recovering"} ${name} as ${created}; follow it with: skein get execution ${created}${targetSuffix(flags)}\n`);
-          return 0;
-        });
+  const rerun = (verb: "relaunch" | "recover", description: string) => {
+    const command = targetOptions(program.command(verb).description(description).argument("<id>", "the execution name"));
+    command.option("--name <name>", "name of the new execution (default: chosen by admin)");
+    // Recovery reuses outputs on purpose; only a relaunch may choose to recompute cached ones.
+    if (verb === "relaunch") command.option("--overwrite-cache", "run cached tasks again and replace their cache entries");
+    command.action(async (name: string, flags: OpFlags) => {
+      outcome.code = await remoteAction(io, { ...flags, endpoint: endpointFlag(program, flags) }, async (client, target) => {
+        const request = { id: { project: target.project, domain: target.domain, name }, name: flags.name ?? "" };
+        const { id } = verb === "relaunch" ? await client.relaunchExecution({ ...request, overwriteCache: flags.overwriteCache ?? false }) : await client.recoverExecution(request);
+        const created = id?.name ?? "";
+        io.out(`${created}\n`);
+        io.err(`${verb === "relaunch" ? "relaunched" : "recovering"} ${name} as ${created}; follow it with: skein get execution ${created}${targetSuffix(flags)}\n`);
+        return 0;
       });
+    });
+  };
   rerun("relaunch", "run an execution again with the same inputs");
   rerun("recover", "run a failed execution again, reusing the outputs of the nodes that succeeded");
 }

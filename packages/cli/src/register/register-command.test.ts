@@ -89,7 +89,7 @@ describe("skein register", () => {
     expect((await admin.skein("register")).code).toBe(2);
     const unknownProject = await admin.skein("register", taskFile("flags", "Hi"), "--project", "absent");
     expect(unknownProject.code).toBe(1);
-    expect(unknownProject.err).toContain('project "absent" not found');
+    expect(unknownProject.err).toBe('error: project "absent" not found; create it with: skein project create absent\n');
   });
 
   it("exits 1 naming the endpoint when admin cannot be reached", async () => {

@@ -19,6 +19,10 @@ import {
   type UploadedBundle,
 } from "./register-files.js";
 
+function fileCount(n: number): string {
+  return `${n} ${n === 1 ? "file" : "files"}`;
+}
+
 export interface RegisterOptions extends TargetFlags {
   readonly version?: string;
   readonly json?: boolean;
@@ -78,7 +82,7 @@ export async function registerCommand(paths: readonly string[], options: Registe
       if (options.json) io.out(`${JSON.stringify({ ...summary(), planned: prepared.plan.map((e) => ({ kind: kindLabel[e.kind], name: e.name })) }, null, 2)}\n`);
       else {
         io.out(`would register ${prepared.plan.length} entities in ${target.project}/${target.domain} under version ${prepared.version}\n`);
-        io.out(`bundle sha256:${prepared.source.bundle.sha256} (${prepared.files.length} files)\n`);
+        io.out(`bundle sha256:${prepared.source.bundle.sha256} (${fileCount(prepared.files.length)})\n`);
         io.out(table(["KIND", "NAME"], prepared.plan.map((e) => [kindLabel[e.kind], e.name])));
       }
       return 0;
@@ -88,7 +92,7 @@ export async function registerCommand(paths: readonly string[], options: Registe
     upload = await uploadBundle(client, target.project, target.domain, prepared.source);
     if (!options.json) {
       io.out(`version ${prepared.version} in ${target.project}/${target.domain}\n`);
-      line(upload.created ? "uploaded" : "already uploaded", "code", `sha256:${prepared.source.bundle.sha256.slice(0, 12)} (${prepared.files.length} files)`);
+      line(upload.created ? "uploaded" : "already uploaded", "code", `sha256:${prepared.source.bundle.sha256.slice(0, 12)} (${fileCount(prepared.files.length)})`);
     }
     await registerPlan(client, prepared, target, upload.uri, (result) => {
       results.push(result);

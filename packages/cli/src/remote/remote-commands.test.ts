@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../program.js";
 import { startTestAdmin, type TestAdmin } from "./test-admin.test-util.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -86,7 +87,7 @@ describe("skein project and skein get", () => {
 describe("skein run --remote", () => {
   it("registers the file, creates an execution and prints its name", async () => {
     const { code, out, err } = await admin.skein("run", "--remote", tasks, "shout", "--text", "hi", "--times", "2");
-    expect(err).toMatch(/registered \d+ of 2 entities in default\/development under version [0-9a-f]{20}/);
+    expect(err).toMatch(/^registered 2 entities in default\/development under version [0-9a-f]{20}\n/);
     expect(code).toBe(0);
     const name = out.trim();
     expect(name).toMatch(/^[a-z][-a-z0-9]*$/);
@@ -102,6 +103,8 @@ describe("skein run --remote", () => {
     expect(err).not.toContain("error");
     expect(code).toBe(0);
     expect(out).toBe("ada-run\n");
+    const again = await admin.skein("run", "--remote", "--name", "ada-run-2", hello, "wf", "--name", "Ada");
+    expect(again.err).toMatch(/^all 3 entities were already registered in default\/development under version [0-9a-f]{20}\n/);
     const listed = await admin.skein("get", "executions");
     expect(listed.out).toMatch(/^ada-run\s+\S+\s+wf@[0-9a-f]{20}\s/m);
   });
@@ -116,5 +119,62 @@ describe("skein run --remote", () => {
     const local = await admin.skein("run", "--wait", tasks, "whisper", "--text", "x");
     expect(local.code).toBe(2);
     expect(local.err).toContain("add --remote");
+  });
+});
+
+describe("--endpoint", () => {
+  // SKEIN_ENDPOINT points at a port nothing listens on, so only the flag can reach admin.
+  async function skein(...argv: string[]) {
+    const io = { out: "", err: "" };
+    const code = await runCli(argv, { out: (t) => (io.out += t), err: (t) => (io.err += t), env: { SKEIN_ENDPOINT: "http://127.0.0.1:9" } });
+    return { code, ...io };
+  }
+
+  it("is read before or after the command, for every command that talks to admin", async () => {
+    const url = admin.admin.url;
+    for (const argv of [
+      ["--endpoint", url, "get", "projects"],
+      ["get", "projects", "--endpoint", url],
+      [`--endpoint=${url}`, "get", "projects"],
+      ["get", "projects", `--endpoint=${url}`],
+    ]) {
+      const listed = await skein(...argv);
+      expect(listed, argv.join(" ")).toMatchObject({ code: 0, err: "" });
+      expect(listed.out).toMatch(/^ID +NAME/);
+    }
+    expect(await skein("--endpoint", url, "project", "create", "before")).toMatchObject({ code: 0, out: "created project before (domains: development, staging, production)\n" });
+    expect(await skein("project", "create", "after", "--endpoint", url)).toMatchObject({ code: 0, out: "created project after (domains: development, staging, production)\n" });
+    expect((await skein("--endpoint", url, "register", tasks, "--version", "e1")).code).toBe(0);
+    expect((await skein("register", tasks, "--version", "e2", "--endpoint", url)).code).toBe(0);
+    // After the command wins over before it, as the nearer flag.
+    expect((await skein("--endpoint", "http://127.0.0.1:9", "get", "tasks", "--endpoint", url)).code).toBe(0);
+  });
+
+  it("reaches admin for remote runs when written before run, before FILE or after ENTITY", async () => {
+    const url = admin.admin.url;
+    for (const [name, argv] of [
+      ["ep-before-run", ["--endpoint", url, "run", "--remote", "--name", "ep-before-run", tasks, "whisper", "--text", "x"]],
+      ["ep-before-file", ["run", "--remote", "--endpoint", url, "--name", "ep-before-file", tasks, "whisper", "--text", "x"]],
+      ["ep-after-entity", ["run", "--remote", "--name", "ep-after-entity", tasks, "whisper", "--text", "x", "--endpoint", url]],
+    ] as const) {
+      const ran = await skein(...argv);
+      expect(ran.err, argv.join(" ")).not.toContain("error");
+      expect(ran).toMatchObject({ code: 0, out: `${name}\n` });
+    }
+    // A local run has no use for an endpoint: said, not ignored.
+    const local = await skein("--endpoint", url, "run", tasks, "whisper", "--text", "x");
+    expect(local.code).toBe(2);
+    expect(local.err).toContain("--endpoint before FILE is an option of remote runs: add --remote");
+  });
+
+  it("names the endpoint it could not reach, and exits 2 for a malformed one", async () => {
+    const down = await skein("get", "projects");
+    expect(down.code).toBe(1);
+    expect(down.err).toMatch(/^error: cannot reach admin at http:\/\/127\.0\.0\.1:9 /);
+    for (const argv of [["--endpoint", "ftp://x", "get", "projects"], ["get", "projects", "--endpoint", "ftp://x"]]) {
+      const bad = await skein(...argv);
+      expect(bad.code, argv.join(" ")).toBe(2);
+      expect(bad.err).toContain('--endpoint: "ftp://x" must use http:// or https://');
+    }
   });
 });

@@ -81,6 +81,14 @@ function executionTarget(entity: RunnableEntity, target: RemoteTarget, version: 
   }
 }
 
+/** How many of the entities a remote run needs were new: `registered 3 entities`, `2 of 3 ...`, `all 3 ... already`. */
+function registrationSummary(fresh: number, total: number): string {
+  const entities = `${total} ${total === 1 ? "entity" : "entities"}`;
+  if (fresh === total) return `registered ${entities}`;
+  if (fresh === 0) return `${total === 1 ? "the" : `all ${total}`} ${total === 1 ? "entity was" : "entities were"} already registered`;
+  return `registered ${fresh} of ${entities} (the rest were already registered)`;
+}
+
 /** Follows WatchExecution until the execution is terminal; returns its last state. */
 async function follow(client: AdminClient, execution: Execution, io: RemoteRunIo): Promise<Execution> {
   let last = execution;
@@ -113,8 +121,7 @@ export async function remoteRun(args: RunArgs, file: string, entity: RunnableEnt
     await ensureProject(client, target.project);
     const upload = await uploadBundle(client, target.project, target.domain, prepared.source);
     const results = await registerPlan(client, prepared, target, upload.uri, () => undefined);
-    const fresh = results.filter((r) => r.status === "registered").length;
-    io.err(`registered ${fresh} of ${results.length} entities in ${target.project}/${target.domain} under version ${prepared.version} (the rest were already registered)\n`);
+    io.err(`${registrationSummary(results.filter((r) => r.status === "registered").length, results.length)} in ${target.project}/${target.domain} under version ${prepared.version}\n`);
     const response = await client.createExecution(
       create(CreateExecutionRequestSchema, {
         project: target.project,
