@@ -47,7 +47,10 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     await onServer(databaseUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
-    const db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 4 }) }) });
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+    // Dropping the database with FORCE ends any connection still open; that is the point, not an error.
+    pool.on("error", () => undefined);
+    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     database = {
       kind: "postgres",
       name,

@@ -16,6 +16,13 @@ describe("testEnvironment", () => {
     );
     expect(testEnvironment({})).toEqual({ ci: false, databaseUrl: undefined, redisUrl: undefined });
   });
+
+  it("uses the embedded database when asked to, even under CI with a server configured", () => {
+    const ci = { CI: "true", SKEIN_TEST_DATABASE_URL: "postgres://x/y", SKEIN_TEST_REDIS_URL: "redis://x" };
+    expect(testEnvironment(ci).databaseUrl).toBe("postgres://x/y");
+    expect(testEnvironment({ ...ci, SKEIN_TEST_DATABASE: "pglite" })).toEqual({ ci: true, databaseUrl: undefined, redisUrl: "redis://x" });
+    expect(() => testEnvironment({ CI: "true", SKEIN_TEST_DATABASE: "pglite" })).toThrow("but SKEIN_TEST_REDIS_URL is not set");
+  });
 });
 
 describe("createTestDatabase", () => {

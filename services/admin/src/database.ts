@@ -14,10 +14,19 @@ export interface AdminDatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Connects to PostgreSQL when `databaseUrl` is set, else opens (or creates) the embedded one. */
-export async function openAdminDatabase(config: Pick<AdminConfig, "databaseUrl" | "dataDir">): Promise<AdminDatabaseHandle> {
+/**
+ * Connects to PostgreSQL when `databaseUrl` is set, else opens (or creates) the embedded one. An
+ * idle pooled connection that the server drops (a restart, a failover) is reported to `onIdleError`
+ * and replaced on next use; left unhandled, it would take the whole process down.
+ */
+export async function openAdminDatabase(
+  config: Pick<AdminConfig, "databaseUrl" | "dataDir">,
+  onIdleError: (error: Error) => void = () => undefined,
+): Promise<AdminDatabaseHandle> {
   if (config.databaseUrl !== undefined) {
-    const db = new Kysely<AdminDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.databaseUrl }) }) });
+    const pool = new pg.Pool({ connectionString: config.databaseUrl });
+    pool.on("error", onIdleError);
+    const db = new Kysely<AdminDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const directory = path.resolve(config.dataDir, "admin-db");

@@ -39,7 +39,9 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
   const { config } = options;
   const logger = createLogger({ component: "admin", level: config.logLevel, sink: options.logSink });
   const blobs = openAdminBlobStore(config);
-  const database = await openAdminDatabase(config);
+  const database = await openAdminDatabase(config, (error) => {
+    logger.warn("an idle database connection failed; the pool replaces it", { error });
+  });
   const stop = new AbortController();
   let loops: Promise<void>[] = [];
   try {

@@ -10,6 +10,7 @@ import { registrationManagers } from "./domain/registration-managers.js";
 import { createScheduler } from "./domain/scheduler-setup.js";
 import { TaskManager } from "./domain/task-manager.js";
 import { adminHandlers } from "./handlers/admin-handlers.js";
+import { withWatchWakeUps } from "./handlers/event-handlers.js";
 import { migrateAdminToLatest } from "./migrations/index.js";
 import { ProjectRepository } from "./repositories/project-repository.js";
 import { TaskRepository } from "./repositories/task-repository.js";
@@ -31,8 +32,9 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
   const codeBundles = new CodeBundleManager({ blobs: ctx.blobs, projects: projectRepository, domains, logger: logger.child("admin.code-bundles") });
   const registration = registrationManagers(ctx, projectRepository, domains, logger);
   const executions = executionManagers(ctx, projectRepository, domains, logger);
-  const events = eventManagers(ctx, logger);
-  const handlers = adminHandlers({ projects, tasks, domains, codeBundles, registration, events, executions });
+  const events = eventManagers(ctx, logger, { admission: executions.creator });
+  // Terminate, archive and delete change executions outside event ingestion: wake their watchers too.
+  const handlers = withWatchWakeUps(adminHandlers({ projects, tasks, domains, codeBundles, registration, events, executions }), events.notifier);
   const scheduler = createScheduler(ctx, executions.creator, logger.child("admin.scheduler"));
   return {
     routes: (router) => {

@@ -5,6 +5,7 @@ import { createLogger, createMemorySink } from "@skein/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAdminConfig } from "../config.js";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
+import { failure } from "../test-support/call-failure.js";
 import { DOMAIN, inputs, int, PROJECT, registerLaunchPlan, registerWorld } from "../test-support/execution-fixtures.js";
 import { ProjectRepository } from "../repositories/project-repository.js";
 import { configuredDomains } from "./domains.js";
@@ -89,10 +90,3 @@ describe("launch plan concurrency policy", () => {
     expect(stopped.phase).toBe("aborted");
   });
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}

@@ -1,18 +1,20 @@
 import { equals, toBinary } from "@bufbuild/protobuf";
-import { IdentifierSchema, ResourceType, type NodeExecutionPhase, type TaskExecutionPhase } from "@skein/idl";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { IdentifierSchema, ResourceType, type NodeExecutionEvent, type NodeExecutionPhase, type TaskExecutionPhase } from "@skein/idl";
 import { NodeExecutionSchema, TaskExecutionSchema, type Event } from "@skein/idl/admin/v1";
 import { assertNever } from "@skein/engine";
 import { sqlState, type Clock, type Logger } from "@skein/server";
 import type { Kysely, Transaction } from "kysely";
 import type { ChangeRepository, NewChange } from "../repositories/change-repository.js";
 import type { AdminDatabase, ExecutionRow, NodeExecutionRow, TaskExecutionRow } from "../repositories/database.js";
-import { executionKeyText, type ExecutionKey } from "../repositories/execution-repository.js";
+import { executionKeyText, type ExecutionKey, type LaunchPlanNameKey } from "../repositories/execution-repository.js";
 import { nodeExecutionKeyText, type NodeExecutionKey, type NodeExecutionRepository } from "../repositories/node-execution-repository.js";
 import { taskExecutionKeyText, type TaskExecutionRepository } from "../repositories/task-execution-repository.js";
 import { int8, isTerminalRowPhase, phaseFromRow } from "../repositories/transformers/execution-transformer.js";
 import { nodeExecutionFromRow, nodePhaseFromRow } from "../repositories/transformers/node-execution-transformer.js";
 import { taskExecutionFromRow, taskPhaseFromRow } from "../repositories/transformers/task-execution-transformer.js";
 import type { ChangeNotifier } from "./change-feed.js";
+import { inlineDataOf, storeEventData, type EventData, type EventDataOwner, type EventDataStore, type InlineEventData } from "./event-data.js";
 import { verdict, type EventVerdict } from "./event-outcome.js";
 import { executionKeyOf, parseEvent, type ParsedEvent } from "./event-parse.js";
 import { workflowEventUpdate, type ExecutionEventUpdate } from "./event-workflow-apply.js";
@@ -29,6 +31,20 @@ export interface EventIngestionDeps {
   readonly notifier: ChangeNotifier;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where inputs and outputs above the inline limit go. */
+  readonly data: EventDataStore;
+  /**
+   * Admits executions a QUEUE concurrency policy holds back (ExecutionCreator.promoteWaiting).
+   * Called after a batch that finished executions of a launch plan has committed, so a freed slot
+   * is taken at once rather than at the admission loop's next round.
+   */
+  readonly admission?: { promoteWaiting(name: LaunchPlanNameKey): Promise<number> };
+}
+
+/** What a committed batch touched: executions to wake watchers of, launch plans with a freed slot. */
+interface BatchEffects {
+  readonly touched: Set<string>;
+  readonly finished: Map<string, LaunchPlanNameKey>;
 }
 
 type Trx = Transaction<AdminDatabase>;
@@ -42,7 +58,10 @@ const invalidDataClasses = new Set(["22", "23", "54"]);
  * transaction that reads every execution, node and attempt it touches up front (executions locked,
  * in key order), judges the events in memory and writes the final rows in a few multi-row
  * statements; if that transaction fails, each event is retried in its own transaction so that one
- * unstorable event is reported as INVALID without refusing the others.
+ * unstorable event is reported as INVALID without refusing the others. Inline data above the
+ * inline limit goes to the blob store as each event is accepted. After the commit, watchers are
+ * woken and executions waiting for a concurrency slot of a launch plan whose executions finished
+ * are admitted.
  */
 export class EventIngestion {
   constructor(private readonly deps: EventIngestionDeps) {}
@@ -74,10 +93,26 @@ export class EventIngestion {
   }
 
   async #transaction(parsed: readonly ParsedEvent[]): Promise<EventVerdict[]> {
-    const touched = new Set<string>();
-    const results = await this.deps.db.transaction().execute((trx) => new BatchApplier(this.deps, trx, touched).run(parsed));
-    this.deps.notifier.publish(touched);
+    const effects: BatchEffects = { touched: new Set(), finished: new Map() };
+    const results = await this.deps.db.transaction().execute((trx) => new BatchApplier(this.deps, trx, effects).run(parsed));
+    this.deps.notifier.publish(effects.touched);
+    await this.#admitWaiting(effects.finished.values());
     return results;
+  }
+
+  // The events are stored whatever happens here: a failure only leaves the waiting executions to
+  // the admission loop, which retries them.
+  async #admitWaiting(names: Iterable<LaunchPlanNameKey>): Promise<void> {
+    const { admission, logger } = this.deps;
+    if (admission === undefined) return;
+    for (const name of names) {
+      try {
+        const admitted = await admission.promoteWaiting(name);
+        if (admitted > 0) logger.info("waiting executions admitted", { launchPlan: executionKeyText(name), admitted });
+      } catch (error) {
+        logger.warn("admitting waiting executions failed; the admission loop will retry", { launchPlan: executionKeyText(name), error: String(error) });
+      }
+    }
   }
 }
 
@@ -88,13 +123,15 @@ class BatchApplier {
   readonly #tasks = new Map<string, TaskExecutionRow>();
   readonly #dirtyNodes = new Set<string>();
   readonly #dirtyTasks = new Set<string>();
+  /** Child executions named by the batch's node events that exist. */
+  readonly #children = new Set<string>();
   #pending: NewChange[] = [];
   readonly #now: Date;
 
   constructor(
     private readonly deps: EventIngestionDeps,
     private readonly trx: Trx,
-    private readonly touched: Set<string>,
+    private readonly effects: BatchEffects,
   ) {
     this.#now = deps.clock.now();
   }
@@ -113,11 +150,14 @@ class BatchApplier {
     const executions = new Map<string, ExecutionKey>();
     const nodes = new Map<string, NodeExecutionKey>();
     const tasks = new Map<string, Extract<ParsedEvent, { kind: "task" }>["task"]>();
+    const children = new Map<string, ExecutionKey>();
     for (const p of parsed) {
       if (p.kind === "invalid") continue;
       executions.set(executionKeyOf(p.execution), p.execution);
       if (p.kind !== "workflow") nodes.set(nodeExecutionKeyText(p.node), p.node);
       if (p.kind === "task") tasks.set(taskExecutionKeyText(p.task), p.task);
+      const child = p.kind === "node" ? childOf(p.event) : undefined;
+      if (child !== undefined) children.set(executionKeyOf(child), child);
     }
     if (executions.size > 0) {
       // Locked in key order, so concurrent batches over the same executions cannot deadlock; the
@@ -132,6 +172,14 @@ class BatchApplier {
         .forUpdate()
         .execute();
       for (const row of rows) this.#executions.set(executionKeyOf(row), row);
+    }
+    if (children.size > 0) {
+      const rows = await this.trx
+        .selectFrom("execution")
+        .select(["project", "domain", "name"])
+        .where((eb) => eb(eb.refTuple("project", "domain", "name"), "in", [...children.values()].map((k) => eb.tuple(k.project, k.domain, k.name))))
+        .execute();
+      for (const row of rows) this.#children.add(executionKeyOf(row));
     }
     for (const row of await this.deps.nodes.findMany([...nodes.values()], this.trx)) {
       this.#nodes.set(nodeExecutionKeyText({ ...row, executionName: row.execution_name, nodeId: row.node_id }), row);
@@ -155,16 +203,32 @@ class BatchApplier {
     switch (p.kind) {
       case "workflow": {
         result = decideWorkflowEvent(phaseFromRow(execution.phase), p.event.phase, claim !== undefined);
-        if (result.outcome === "accepted") Object.assign(update, workflowEventUpdate(execution, p.event, this.#now));
+        if (result.outcome === "accepted") {
+          const outputs = p.event.outputResult.case === "outputData" ? p.event.outputResult.value : undefined;
+          const data = await this.#storeData(p.execution, { kind: "workflow" }, { outputs });
+          if (isVerdict(data)) {
+            result = data;
+          } else {
+            Object.assign(update, workflowEventUpdate(execution, p.event, this.#now, data));
+          }
+        }
         break;
       }
       case "node": {
         const nodeKey = nodeExecutionKeyText(p.node);
         const stored = this.#nodes.get(nodeKey);
         result = decideNodeEvent(stored === undefined ? undefined : nodePhaseFromRow(stored.phase), p.event.phase);
-        if (result.outcome === "accepted") {
+        const child = childOf(p.event);
+        if (result.outcome === "accepted" && child !== undefined && !this.#children.has(executionKeyOf(child))) {
+          // Reference §2.5: a node that runs a launch plan names a child execution that exists.
+          result = verdict("not_found", `node_event.workflow_node_metadata.execution_id: child execution "${executionKeyText(child)}" not found`);
+        }
+        const data = result.outcome === "accepted" ? await this.#storeData(p.execution, { kind: "node", nodeId: p.node.nodeId }, inlineDataOf(p.event)) : result;
+        if (isVerdict(data)) {
+          result = data;
+        } else {
           const phase = p.event.phase as Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPECIFIED>;
-          const row = applyNodeEvent(stored, p.event, phase, this.#now);
+          const row = applyNodeEvent(stored, p.event, phase, this.#now, data);
           this.#nodes.set(nodeKey, row);
           this.#dirtyNodes.add(nodeKey);
           this.#record(p.execution, "node", toBinary(NodeExecutionSchema, nodeExecutionFromRow(row)));
@@ -172,7 +236,7 @@ class BatchApplier {
         break;
       }
       case "task": {
-        result = this.#applyTask(p);
+        result = await this.#applyTask(p);
         break;
       }
       default:
@@ -191,12 +255,16 @@ class BatchApplier {
         .returningAll()
         .executeTakeFirstOrThrow();
       this.#executions.set(key, row);
-      this.touched.add(key);
+      this.effects.touched.add(key);
+      if (isTerminalRowPhase(row.phase) && !isTerminalRowPhase(execution.phase) && row.target_kind === "launch_plan") {
+        const name = { project: row.target_project, domain: row.target_domain, name: row.target_name };
+        this.effects.finished.set(executionKeyOf(name), name);
+      }
     }
     return result;
   }
 
-  #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): EventVerdict {
+  async #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): Promise<EventVerdict> {
     const node = this.#nodes.get(nodeExecutionKeyText(p.node));
     if (node === undefined) {
       return verdict("not_found", `node execution "${nodeExecutionKeyText(p.node)}" not found; its node event must be recorded before its task events`);
@@ -216,16 +284,29 @@ class BatchApplier {
     );
     if (result.outcome !== "accepted") return result;
     const phase = p.event.phase as Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>;
-    const row = applyTaskEvent(stored, p.event, phase, this.#now);
+    const data = await this.#storeData(p.execution, { kind: "task", nodeId: p.node.nodeId, attempt: p.task.retryAttempt }, inlineDataOf(p.event));
+    if (isVerdict(data)) return data;
+    const row = applyTaskEvent(stored, p.event, phase, this.#now, data);
     this.#tasks.set(taskKey, row);
     this.#dirtyTasks.add(taskKey);
     this.#record(p.execution, "task", toBinary(TaskExecutionSchema, taskExecutionFromRow(row, node.is_dynamic)));
     return result;
   }
 
+  // A key the blob store refuses (a name it cannot hold) makes the event invalid; any other failure,
+  // such as an unreachable store, fails the batch so that the producer sends it again.
+  async #storeData(execution: ExecutionKey, owner: EventDataOwner, data: InlineEventData): Promise<EventData | EventVerdict> {
+    try {
+      return await storeEventData(this.deps.data, execution, owner, data);
+    } catch (error) {
+      if (!(error instanceof ConnectError) || error.code !== Code.InvalidArgument) throw error;
+      return verdict("invalid", `event data cannot be stored: ${error.rawMessage}`);
+    }
+  }
+
   #record(execution: ExecutionKey, kind: NewChange["kind"], payload: Uint8Array): void {
     this.#pending.push({ project: execution.project, domain: execution.domain, executionName: execution.name, kind, payload });
-    this.touched.add(executionKeyOf(execution));
+    this.effects.touched.add(executionKeyOf(execution));
   }
 
   async #flushChanges(): Promise<void> {
@@ -233,4 +314,15 @@ class BatchApplier {
     this.#pending = [];
     await this.deps.changes.insertMany(pending, this.trx);
   }
+}
+
+/** The child execution a node event names, when it runs a launch plan. */
+function childOf(event: NodeExecutionEvent): ExecutionKey | undefined {
+  const target = event.targetMetadata;
+  const id = target.case === "workflowNodeMetadata" ? target.value.executionId : undefined;
+  return id === undefined ? undefined : { project: id.project, domain: id.domain, name: id.name };
+}
+
+function isVerdict(value: EventData | EventVerdict): value is EventVerdict {
+  return "outcome" in value;
 }

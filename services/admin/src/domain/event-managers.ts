@@ -6,7 +6,7 @@ import { NodeExecutionRepository } from "../repositories/node-execution-reposito
 import { SignalRepository } from "../repositories/signal-repository.js";
 import { TaskExecutionRepository } from "../repositories/task-execution-repository.js";
 import { createLocalChangeNotifier, type ChangeNotifier } from "./change-feed.js";
-import { EventIngestion } from "./event-ingestion.js";
+import { EventIngestion, type EventIngestionDeps } from "./event-ingestion.js";
 import { EventManager } from "./event-manager.js";
 import { NodeExecutionManager } from "./node-execution-manager.js";
 import { SignalManager } from "./signal-manager.js";
@@ -20,6 +20,8 @@ export interface EventManagers {
   readonly tasks: TaskExecutionManager;
   readonly watcher: ExecutionWatcher;
   readonly signals: SignalManager;
+  /** The watchers' wake-ups; writers of executions outside event ingestion publish here too. */
+  readonly notifier: ChangeNotifier;
 }
 
 export interface EventManagerOptions {
@@ -27,6 +29,8 @@ export interface EventManagerOptions {
   readonly notifier?: ChangeNotifier;
   /** How often watchers read the change log without a wake-up. */
   readonly watchPollMs?: number;
+  /** Admits executions held back by a QUEUE policy as soon as events finish others of their launch plan. */
+  readonly admission?: EventIngestionDeps["admission"];
 }
 
 export function eventManagers(ctx: AdminContext, logger: Logger, options: EventManagerOptions = {}): EventManagers {
@@ -35,12 +39,24 @@ export function eventManagers(ctx: AdminContext, logger: Logger, options: EventM
   const nodes = new NodeExecutionRepository(ctx.db);
   const tasks = new TaskExecutionRepository(ctx.db);
   const changes = new ChangeRepository(ctx.db);
-  const ingestion = new EventIngestion({ db: ctx.db, nodes, tasks, changes, notifier, clock: ctx.clock, logger: logger.child("admin.events") });
+  const data = { blobs: ctx.blobs, inlineMaxBytes: ctx.config.inlineDataMaxBytes };
+  const ingestion = new EventIngestion({
+    db: ctx.db,
+    nodes,
+    tasks,
+    changes,
+    notifier,
+    clock: ctx.clock,
+    logger: logger.child("admin.events"),
+    data,
+    ...(options.admission !== undefined ? { admission: options.admission } : {}),
+  });
   return {
     events: new EventManager(ingestion),
-    nodes: new NodeExecutionManager({ nodes, executions, blobs: ctx.blobs }),
+    nodes: new NodeExecutionManager({ nodes, executions, ...data }),
     tasks: new TaskExecutionManager({ tasks, nodes }),
     watcher: new ExecutionWatcher({ db: ctx.db, executions, nodes, tasks, changes, notifier, pollMs: options.watchPollMs ?? 1_000 }),
     signals: new SignalManager({ signals: new SignalRepository(ctx.db), executions, clock: ctx.clock, logger: logger.child("admin.signals") }),
+    notifier,
   };
 }

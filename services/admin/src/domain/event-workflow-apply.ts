@@ -1,9 +1,10 @@
 import { toBinary } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { ExecutionErrorSchema, LiteralMapSchema, WorkflowExecutionPhase, type WorkflowExecutionEvent } from "@skein/idl";
+import { ExecutionErrorSchema, WorkflowExecutionPhase, type WorkflowExecutionEvent } from "@skein/idl";
 import { isTerminalWorkflowPhase } from "@skein/engine";
 import type { ExecutionRow, ExecutionTable } from "../repositories/database.js";
 import { phaseToRow } from "../repositories/transformers/execution-transformer.js";
+import type { EventData } from "./event-data.js";
 import { elapsedMs } from "./node-execution-apply.js";
 
 /** The execution columns events maintain (contracts: phase, reason, timings, result, owner). */
@@ -25,9 +26,10 @@ const bytes = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.b
 /**
  * What an accepted workflow event changes on its execution: the phase; started_at at the first
  * RUNNING; the duration at a terminal phase; the outputs or the error it carries; the reason (the
- * error message, or nothing once the phase moved on).
+ * error message, or nothing once the phase moved on). `data` holds the outputs as `storeEventData`
+ * stored them.
  */
-export function workflowEventUpdate(row: ExecutionRow, event: WorkflowExecutionEvent, now: Date): ExecutionEventUpdate {
+export function workflowEventUpdate(row: ExecutionRow, event: WorkflowExecutionEvent, now: Date, data: EventData): ExecutionEventUpdate {
   const occurredAt = event.occurredAt === undefined ? now : timestampDate(event.occurredAt);
   const update: ExecutionEventUpdate = { phase: phaseToRow(event.phase), updated_at: now, reason: "" };
   let startedAt = row.started_at;
@@ -38,9 +40,12 @@ export function workflowEventUpdate(row: ExecutionRow, event: WorkflowExecutionE
   if (isTerminalWorkflowPhase(event.phase)) update.duration_ms = elapsedMs(startedAt, occurredAt);
   const result = event.outputResult;
   switch (result.case) {
-    case "outputData":
-      Object.assign(update, { outputs: bytes(toBinary(LiteralMapSchema, result.value)), outputs_uri: null, error: null });
+    case "outputData": {
+      // Stored by storeEventData: inline bytes or the uri of the offloaded map.
+      const stored = data.outputs;
+      if (stored !== undefined) Object.assign(update, { outputs: stored.inline === null ? null : bytes(stored.inline), outputs_uri: stored.uri, error: null });
       break;
+    }
     case "outputUri":
       if (result.value !== "") Object.assign(update, { outputs: null, outputs_uri: result.value, error: null });
       break;

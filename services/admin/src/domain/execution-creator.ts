@@ -3,14 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { BlobStore } from "@skein/blob";
 import { ResourceType, type Identifier, type LiteralMap, type NodeExecutionIdentifier, type WorkflowExecutionIdentifier } from "@skein/idl";
-import {
-  CreateExecutionRequestSchema,
-  ExecutionSpecSchema,
-  LaunchPlanClosureSchema,
-  type ConcurrencyPolicy,
-  type Domain,
-  type ExecutionMode,
-} from "@skein/idl/admin/v1";
+import { CreateExecutionRequestSchema, ExecutionSpecSchema, MatchingAttributesSchema, type Domain, type ExecutionMode } from "@skein/idl/admin/v1";
 import { hashMessage } from "@skein/engine";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, type Clock, type Logger } from "@skein/server";
 import type { Kysely } from "kysely";
@@ -20,19 +13,15 @@ import type { LaunchPlanRepository } from "../repositories/launch-plan-repositor
 import type { ProjectRepository } from "../repositories/project-repository.js";
 import type { TaskRepository } from "../repositories/task-repository.js";
 import { launchPlanSpecFromRow } from "../repositories/transformers/launch-plan-transformer.js";
-import { taskTemplateFromRow } from "../repositories/transformers/task-transformer.js";
+import { versionKeyText } from "../repositories/version-key.js";
 import { decideAdmission, type Admission } from "./concurrency.js";
 import { executionModeToRow } from "./execution-mode.js";
 import type { ExecutionDispatcher } from "./execution-dispatcher.js";
-import { literalMapRef, storeLiteralMap } from "./execution-data.js";
+import { literalMapRef, storeLiteralMap, type StoredLiteralMap } from "./execution-data.js";
 import { randomExecutionName } from "./execution-name.js";
-import { singleTaskWorkflow } from "./execution-single-task.js";
-import { checkExecutionInputs, type InputContract } from "./input-check.js";
+import { BoundedCache, launchPlanTarget, taskTarget, type ExecutionTarget } from "./execution-target.js";
+import { checkExecutionInputs } from "./input-check.js";
 import { checkDomain } from "./registration.js";
-import { lockVersion } from "./version-deletion.js";
-
-/** Resolves the execution cluster label from matchable attributes; "" when none applies. */
-export type ClusterLabelResolver = (scope: { project: string; domain: string; workflow?: string; launchPlan?: string }) => Promise<string>;
 
 /** Everything that defines a new execution, whichever RPC asked for it. */
 export interface CreationInput {
@@ -69,19 +58,8 @@ export interface ExecutionCreatorDeps {
   readonly logger: Logger;
   readonly inlineMaxBytes: number;
   readonly defaultMaxParallelism: number;
-  readonly resolveClusterLabel?: ClusterLabelResolver;
-}
-
-/** What the target resolved to. */
-interface ResolvedTarget {
-  readonly kind: "launch_plan" | "task";
-  readonly contract: InputContract;
-  readonly workflow: { name: string; version: string } | null;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly clusterLabel: string;
-  readonly overwriteCache: boolean;
-  readonly maxParallelism: number;
-  readonly concurrency?: { readonly name: LaunchPlanNameKey; readonly policy: ConcurrencyPolicy };
+  /** How many target versions' derived facts to keep in memory (default 1024). */
+  readonly targetCacheSize?: number;
 }
 
 /**
@@ -90,56 +68,88 @@ interface ResolvedTarget {
  * share one transaction, so a refused or failed dispatch leaves no execution behind.
  */
 export class ExecutionCreator {
-  constructor(private readonly deps: ExecutionCreatorDeps) {}
+  /** Derived facts of target versions by id; registered content never changes, see ExecutionTarget. */
+  readonly #targets: BoundedCache<ExecutionTarget>;
+
+  constructor(private readonly deps: ExecutionCreatorDeps) {
+    this.#targets = new BoundedCache(deps.targetCacheSize ?? 1024);
+  }
 
   async create(input: CreationInput): Promise<{ id: ExecutionKey; created: boolean }> {
     const { deps } = this;
     checkDomain(deps.domains, input.domain, "domain");
-    await deps.projects.get(input.project);
     if (input.target.project !== input.project || input.target.domain !== input.domain) {
+      await deps.projects.get(input.project);
       throw invalidArgument(input.targetField, `must be in the execution's project and domain (${input.project}/${input.domain}), got ${input.target.project}/${input.target.domain}`);
     }
-    const target = await this.#resolveTarget(input);
-    const inputs = checkExecutionInputs(input.userInputs, target.contract);
     const key: ExecutionKey = { project: input.project, domain: input.domain, name: input.name === "" ? randomExecutionName() : input.name };
-    const digest = requestDigest(input);
-    // A given name may be a retry: answer it without storing or dispatching anything again. Random
-    // names are fresh; the insert below still settles the (astronomically unlikely) collision.
-    const existing = input.name === "" ? undefined : await deps.executions.find(key);
-    if (existing !== undefined) return { id: key, created: sameRequest(existing, digest, key) };
+    try {
+      return await this.#attempt(input, key, false);
+    } catch (error) {
+      if (!(error instanceof StaleTarget)) throw error;
+      // The cached version was deleted (and maybe registered again with other content) since it
+      // was cached: start over from the database, once.
+      return this.#attempt(input, key, true);
+    }
+  }
 
-    const parent = await this.#parent(input.parentNodeExecution);
-    // Blob writes happen before the transaction: same key, same bytes, so a retry overwrites them.
-    const storedInputs = await storeLiteralMap(deps.blobs, deps.inlineMaxBytes, key, "inputs.pb", inputs);
-    const storedUserInputs = await storeLiteralMap(deps.blobs, deps.inlineMaxBytes, key, "user_inputs.pb", input.userInputs);
-    const labels = { ...target.labels, ...input.labels };
-    const spec = create(ExecutionSpecSchema, {
-      target: input.target.resourceType === ResourceType.TASK ? { case: "taskId", value: input.target } : { case: "launchPlanId", value: input.target },
-      inputs: literalMapRef(storedInputs),
-      metadata: {
-        mode: input.mode,
-        principal: "",
-        nesting: parent === undefined ? 0 : parent.nesting + 1,
-        ...(input.parentNodeExecution !== undefined ? { parentNodeExecution: input.parentNodeExecution } : {}),
-        ...(input.referenceExecution !== undefined ? { referenceExecution: input.referenceExecution } : {}),
-        ...(input.scheduledAt !== undefined ? { scheduledAt: timestampFromDate(input.scheduledAt) } : {}),
-      },
-      labels,
-      executionClusterLabel: input.executionClusterLabel !== "" ? input.executionClusterLabel : target.clusterLabel,
-      targetCluster: input.targetCluster,
-      overwriteCache: input.overwriteCache || target.overwriteCache,
-      maxParallelism: input.maxParallelism !== 0 ? input.maxParallelism : target.maxParallelism !== 0 ? target.maxParallelism : deps.defaultMaxParallelism,
+  /**
+   * One creation attempt. The target's derived facts come from the cache unless `fresh`; whether
+   * the version still exists, with the same content and not archived, is settled under its row
+   * lock in the creating transaction, so a cached entry can never admit what a fresh read refuses.
+   */
+  async #attempt(input: CreationInput, key: ExecutionKey, fresh: boolean): Promise<{ id: ExecutionKey; created: boolean }> {
+    const { deps } = this;
+    const cached = fresh ? undefined : this.#targets.get(targetCacheKey(input.target));
+    const target = cached ?? (await this.#load(input));
+    const prepared = await this.#prepare(input, key, target).catch(async (error: unknown) => {
+      if (cached !== undefined) {
+        // A missing or archived target is reported before anything else, as a fresh read would;
+        // a version registered again with other content gets a fresh attempt.
+        const current = await this.#load(input);
+        if (current.digest !== cached.digest) throw new StaleTarget();
+      }
+      throw error;
     });
+    if (prepared.kind === "existing") {
+      if (cached !== undefined) await this.#load(input);
+      return { id: key, created: prepared.created };
+    }
+    const { storedInputs, storedUserInputs, digest, labels, parent } = prepared;
+    const requestedLabel = input.executionClusterLabel !== "" ? input.executionClusterLabel : target.clusterLabel;
     const now = deps.clock.now();
     const outcome = await deps.db.transaction().execute(async (trx) => {
       // Holds the target version against a concurrent DeleteVersion until this execution is recorded.
       const versionKey = { project: input.target.project, domain: input.target.domain, name: input.target.name, version: input.target.version };
-      if (!(await lockVersion(trx, target.kind, versionKey, "share"))) throw notFound(`${input.targetField} "${executionKeyText(versionKey)}@${versionKey.version}"`);
+      const locked = await deps.executions.lockTarget(target.kind, versionKey, requestedLabel === "" ? target.attributeScope : undefined, trx);
+      if (locked === undefined || locked.digest !== target.digest) {
+        if (!fresh) throw new StaleTarget();
+        if (locked === undefined) throw notFound(`${input.targetField} "${executionKeyText(versionKey)}@${versionKey.version}"`);
+        throw new ConnectError(`${input.targetField}: ${versionKeyText(versionKey)} was deleted and registered again while the execution was being created; retry`, Code.Aborted);
+      }
+      if (target.kind === "launch_plan" && locked.state === "archived") throw archivedLaunchPlan(input);
+      const spec = create(ExecutionSpecSchema, {
+        target: input.target.resourceType === ResourceType.TASK ? { case: "taskId", value: input.target } : { case: "launchPlanId", value: input.target },
+        inputs: literalMapRef(storedInputs),
+        metadata: {
+          mode: input.mode,
+          principal: "",
+          nesting: parent === undefined ? 0 : parent.nesting + 1,
+          ...(input.parentNodeExecution !== undefined ? { parentNodeExecution: input.parentNodeExecution } : {}),
+          ...(input.referenceExecution !== undefined ? { referenceExecution: input.referenceExecution } : {}),
+          ...(input.scheduledAt !== undefined ? { scheduledAt: timestampFromDate(input.scheduledAt) } : {}),
+        },
+        labels,
+        executionClusterLabel: requestedLabel !== "" ? requestedLabel : clusterLabelOf(locked.clusterAttributes),
+        targetCluster: input.targetCluster,
+        overwriteCache: input.overwriteCache || target.overwriteCache,
+        maxParallelism: input.maxParallelism !== 0 ? input.maxParallelism : target.maxParallelism !== 0 ? target.maxParallelism : deps.defaultMaxParallelism,
+      });
       const admission: Admission = target.concurrency === undefined ? { kind: "admitted" } : await decideAdmission(deps.executions, target.concurrency.name, target.concurrency.policy, trx);
       // Dispatch is idempotent per execution key, so handing over before the insert is safe even if
       // the insert then finds the name taken; a refused hand-off rolls the whole creation back.
       const placed = admission.kind === "admitted" ? await deps.dispatcher.dispatch(key) : undefined;
-      const row = await deps.executions.insertIfAbsent(
+      const inserted = await deps.executions.insertNew(
         {
           ...key,
           target_kind: target.kind,
@@ -172,7 +182,7 @@ export class ExecutionCreator {
         },
         trx,
       );
-      if (row === undefined) return { created: false as const };
+      if (!inserted) return { created: false as const };
       return { created: true as const, admission };
     });
     if (!outcome.created) {
@@ -181,6 +191,26 @@ export class ExecutionCreator {
     }
     deps.logger.info("execution created", { execution: executionKeyText(key), admission: outcome.admission.kind, mode: executionModeToRow(input.mode) });
     return { id: key, created: true };
+  }
+
+  /**
+   * Everything before the transaction: the input check, the answer to a retried name, the parent
+   * and the stored inputs. Blob writes happen here: same key, same bytes, so a retry overwrites them.
+   */
+  async #prepare(input: CreationInput, key: ExecutionKey, target: ExecutionTarget): Promise<Prepared> {
+    const { deps } = this;
+    const inputs = checkExecutionInputs(input.userInputs, target.contract);
+    const digest = requestDigest(input);
+    // A given name may be a retry: answer it without storing or dispatching anything again. Random
+    // names are fresh; the insert still settles the (astronomically unlikely) collision.
+    const existing = input.name === "" ? undefined : await deps.executions.find(key);
+    if (existing !== undefined) return { kind: "existing", created: sameRequest(existing, digest, key) };
+    const parent = await this.#parent(input.parentNodeExecution);
+    const [storedInputs, storedUserInputs] = await Promise.all([
+      storeLiteralMap(deps.blobs, deps.inlineMaxBytes, key, "inputs.pb", inputs),
+      storeLiteralMap(deps.blobs, deps.inlineMaxBytes, key, "user_inputs.pb", input.userInputs),
+    ]);
+    return { kind: "new", digest, parent, storedInputs, storedUserInputs, labels: { ...target.labels, ...input.labels } };
   }
 
   /**
@@ -207,40 +237,26 @@ export class ExecutionCreator {
     }
   }
 
-  async #resolveTarget(input: CreationInput): Promise<ResolvedTarget> {
+  /**
+   * Reads the target from the database (unknown project first, then unknown or archived target,
+   * as NotFound / FailedPrecondition naming the field) and caches what it defines.
+   */
+  async #load(input: CreationInput): Promise<ExecutionTarget> {
     const { deps } = this;
+    await deps.projects.get(input.project);
     const id = input.target;
     const key = { project: id.project, domain: id.domain, name: id.name, version: id.version };
+    let target: ExecutionTarget;
     if (id.resourceType === ResourceType.TASK) {
-      const template = taskTemplateFromRow(await deps.tasks.get(key));
-      singleTaskWorkflow(template);
-      const expected = template.interface?.inputs ?? { $typeName: "skein.core.v1.VariableMap", variables: {} };
-      const clusterLabel = (await deps.resolveClusterLabel?.({ project: id.project, domain: id.domain })) ?? "";
-      return { kind: "task", contract: { kind: "task", expected }, workflow: null, labels: {}, clusterLabel, overwriteCache: false, maxParallelism: 0 };
+      target = taskTarget(await deps.tasks.get(key));
+    } else {
+      const row = await deps.launchPlans.find(key);
+      if (row === undefined) throw notFound(`launch plan "${id.project}/${id.domain}/${id.name}@${id.version}" (${input.targetField})`);
+      if (row.state === "archived") throw archivedLaunchPlan(input);
+      target = launchPlanTarget(row);
     }
-    const row = await deps.launchPlans.find(key);
-    if (row === undefined) throw notFound(`launch plan "${id.project}/${id.domain}/${id.name}@${id.version}" (${input.targetField})`);
-    if (row.state === "archived") throw failedPrecondition(`${input.targetField}: launch plan ${id.name}@${id.version} is archived; restore it to run it`);
-    const spec = launchPlanSpecFromRow(row);
-    const closure = fromBinary(LaunchPlanClosureSchema, row.closure);
-    const clusterLabel =
-      spec.executionClusterLabel !== ""
-        ? spec.executionClusterLabel
-        : ((await deps.resolveClusterLabel?.({ project: id.project, domain: id.domain, workflow: row.workflow_name, launchPlan: row.name })) ?? "");
-    return {
-      kind: "launch_plan",
-      contract: {
-        kind: "launch_plan",
-        expected: closure.expectedInputs ?? { $typeName: "skein.core.v1.ParameterMap", parameters: {} },
-        fixed: spec.fixedInputs ?? { $typeName: "skein.core.v1.LiteralMap", literals: {} },
-      },
-      workflow: { name: row.workflow_name, version: row.workflow_version },
-      labels: spec.labels,
-      clusterLabel,
-      overwriteCache: spec.overwriteCache,
-      maxParallelism: spec.maxParallelism,
-      ...(spec.concurrencyPolicy !== undefined ? { concurrency: { name: { project: row.project, domain: row.domain, name: row.name }, policy: spec.concurrencyPolicy } } : {}),
-    };
+    this.#targets.set(targetCacheKey(id), target);
+    return target;
   }
 
   async #parent(node: NodeExecutionIdentifier | undefined): Promise<{ nesting: number } | undefined> {
@@ -251,6 +267,40 @@ export class ExecutionCreator {
     if (row === undefined) throw notFound(`parent execution "${id.project}/${id.domain}/${id.name}" (parent_node_execution)`);
     return { nesting: fromBinary(ExecutionSpecSchema, row.spec).metadata?.nesting ?? 0 };
   }
+}
+
+/** What happens before the creating transaction: a retried name's answer, or the new execution's parts. */
+type Prepared =
+  | { readonly kind: "existing"; readonly created: false }
+  | {
+      readonly kind: "new";
+      readonly digest: string;
+      readonly parent: { nesting: number } | undefined;
+      readonly storedInputs: StoredLiteralMap;
+      readonly storedUserInputs: StoredLiteralMap;
+      readonly labels: Record<string, string>;
+    };
+
+/** Thrown inside the creating transaction when the cached target no longer matches the database. */
+class StaleTarget extends Error {
+  constructor() {
+    super("the cached execution target no longer matches its registered version");
+  }
+}
+
+function targetCacheKey(id: Identifier): string {
+  return `${ResourceType[id.resourceType]}:${id.project}/${id.domain}/${id.name}@${id.version}`;
+}
+
+function archivedLaunchPlan(input: CreationInput): ConnectError {
+  return failedPrecondition(`${input.targetField}: launch plan ${input.target.name}@${input.target.version} is archived; restore it to run it`);
+}
+
+/** The cluster label an EXECUTION_CLUSTER_LABEL attribute names; "" when there is none. */
+function clusterLabelOf(attributes: Uint8Array | null): string {
+  if (attributes === null) return "";
+  const found = fromBinary(MatchingAttributesSchema, attributes);
+  return found.target.case === "executionClusterLabel" ? found.target.value.value : "";
 }
 
 /** A digest of everything that defines the execution except its name. */

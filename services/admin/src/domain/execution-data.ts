@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { BlobStore } from "@skein/blob";
-import { LiteralMapSchema, type LiteralMap } from "@skein/idl";
+import { LiteralMapSchema, LiteralSchema, type Literal, type LiteralMap } from "@skein/idl";
 import { LiteralMapRefSchema, type LiteralMapRef } from "@skein/idl/admin/v1";
 import type { ExecutionKey } from "../repositories/execution-repository.js";
 
@@ -39,4 +39,25 @@ export async function loadLiteralMap(blobs: BlobStore, inline: Uint8Array | null
 /** The reference a spec carries: the blob uri, or empty for inline data, with the size either way. */
 export function literalMapRef(stored: StoredLiteralMap): LiteralMapRef {
   return create(LiteralMapRefSchema, { uri: stored.uri ?? "", sizeBytes: BigInt(stored.sizeBytes) });
+}
+
+/**
+ * The map with each literal larger than `inlineMaxBytes` replaced by an offloaded literal that
+ * points at its own object `<prefix>/<name>.pb` (written on first use, then reused). Literals that
+ * are offloaded already pass through unchanged.
+ */
+export async function offloadLargeLiterals(blobs: BlobStore, inlineMaxBytes: number, prefix: string, map: LiteralMap): Promise<LiteralMap> {
+  const literals: Record<string, Literal> = {};
+  for (const [name, literal] of Object.entries(map.literals)) {
+    const bytes = toBinary(LiteralSchema, literal);
+    if (bytes.length <= inlineMaxBytes || literal.value.case === "offloaded") {
+      literals[name] = literal;
+      continue;
+    }
+    const key = `${prefix}/${name}.pb`;
+    const existing = `${blobs.baseUri}/${key}`;
+    const uri = (await blobs.exists(existing)) ? existing : await blobs.put(key, bytes);
+    literals[name] = create(LiteralSchema, { value: { case: "offloaded", value: { uri, sizeBytes: BigInt(bytes.length) } } });
+  }
+  return create(LiteralMapSchema, { literals });
 }

@@ -98,7 +98,7 @@ export class ExecutionManager {
   }
 
   async get(req: GetExecutionRequest): Promise<GetExecutionResponse> {
-    const row = await this.deps.executions.get(keyOf(req.id));
+    const row = await this.deps.executions.getView(keyOf(req.id));
     return create(GetExecutionResponseSchema, { execution: executionFromRow(row) });
   }
 

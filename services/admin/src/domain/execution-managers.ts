@@ -1,12 +1,11 @@
-import { MatchableResource, type Domain } from "@skein/idl/admin/v1";
+import type { Domain } from "@skein/idl/admin/v1";
 import { periodicLoop, type BackgroundLoop, type Logger } from "@skein/server";
 import type { AdminContext } from "../context.js";
 import { ExecutionRepository } from "../repositories/execution-repository.js";
 import { LaunchPlanRepository } from "../repositories/launch-plan-repository.js";
 import type { ProjectRepository } from "../repositories/project-repository.js";
 import { TaskRepository } from "../repositories/task-repository.js";
-import { resolveAttributes } from "./attribute-resolver.js";
-import { ExecutionCreator, type ClusterLabelResolver } from "./execution-creator.js";
+import { ExecutionCreator } from "./execution-creator.js";
 import { ExecutionManager } from "./execution-manager.js";
 import { VersionDeletion } from "./version-deletion.js";
 
@@ -24,10 +23,6 @@ const ADMISSION_INTERVAL_MS = 2000;
 /** Builds the execution managers over one set of repositories. */
 export function executionManagers(ctx: AdminContext, projects: ProjectRepository, domains: readonly Domain[], logger: Logger): ExecutionManagers {
   const executions = new ExecutionRepository(ctx.db);
-  const resolveClusterLabel: ClusterLabelResolver = async (scope) => {
-    const found = await resolveAttributes(ctx.db, scope, MatchableResource.EXECUTION_CLUSTER_LABEL);
-    return found?.target.case === "executionClusterLabel" ? found.target.value.value : "";
-  };
   const creator = new ExecutionCreator({
     db: ctx.db,
     executions,
@@ -41,7 +36,6 @@ export function executionManagers(ctx: AdminContext, projects: ProjectRepository
     logger: logger.child("admin.executions"),
     inlineMaxBytes: ctx.config.inlineDataMaxBytes,
     defaultMaxParallelism: ctx.config.maxParallelism,
-    resolveClusterLabel,
   });
   const manager = new ExecutionManager({
     db: ctx.db,

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { ResourceType } from "@skein/idl";
+import type { ResourceType } from "@skein/idl";
 import {
   ArchiveVersionResponseSchema,
   ListNamedEntitiesResponseSchema,
@@ -16,15 +16,16 @@ import {
   type UpdateNamedEntityResponse,
 } from "@skein/idl/admin/v1";
 import { assertNever } from "@skein/engine";
-import { failedPrecondition, invalidArgument, type Clock, type Logger } from "@skein/server";
+import { failedPrecondition, type Clock, type Logger } from "@skein/server";
 import type { Kysely } from "kysely";
-import type { AdminDatabase, EntityRowType, VersionRowState } from "../repositories/database.js";
+import type { AdminDatabase, VersionRowState } from "../repositories/database.js";
 import type { LaunchPlanRepository } from "../repositories/launch-plan-repository.js";
 import type { NamedEntityListRow, NamedEntityRepository } from "../repositories/named-entity-repository.js";
 import type { TaskRepository } from "../repositories/task-repository.js";
 import { versionKeyText } from "../repositories/version-key.js";
 import type { WorkflowRepository } from "../repositories/workflow-repository.js";
 import { versionStateFromRow } from "../repositories/transformers/version-state.js";
+import { entityRowType } from "./entity-type.js";
 import { parseFilters, type FilterFields } from "./filters.js";
 import { pageOf, planList, type ListOrdering } from "./list-query.js";
 import { required } from "./registration.js";
@@ -61,20 +62,6 @@ const namedEntityFilterFields: FilterFields = {
   },
 };
 
-function rowType(type: ResourceType, field: string): EntityRowType {
-  switch (type) {
-    case ResourceType.TASK:
-      return "task";
-    case ResourceType.WORKFLOW:
-      return "workflow";
-    case ResourceType.LAUNCH_PLAN:
-      return "launch_plan";
-    case ResourceType.UNSPECIFIED:
-    case ResourceType.DATASET:
-      throw invalidArgument(field, "must be TASK, WORKFLOW or LAUNCH_PLAN");
-  }
-}
-
 function entityFromRow(type: ResourceType, project: string, domain: string, row: NamedEntityListRow): NamedEntity {
   return create(NamedEntitySchema, {
     resourceType: type,
@@ -90,7 +77,7 @@ export class NamedEntityManager {
   constructor(private readonly deps: NamedEntityManagerDeps) {}
 
   async list(req: ListNamedEntitiesRequest): Promise<ListNamedEntitiesResponse> {
-    const type = rowType(req.resourceType, "resource_type");
+    const type = entityRowType(req.resourceType, "resource_type");
     const plan = planList(req, namedEntityOrdering);
     const filters = parseFilters(req.filters, namedEntityFilterFields);
     const rows = await this.deps.names.list(type, { project: req.project, domain: req.domain, includeArchived: req.includeArchived, filters }, plan);
@@ -100,7 +87,7 @@ export class NamedEntityManager {
 
   /** Replaces description and state of a name that has at least one version; unspecified state means active. */
   async update(req: UpdateNamedEntityRequest): Promise<UpdateNamedEntityResponse> {
-    const type = rowType(req.resourceType, "resource_type");
+    const type = entityRowType(req.resourceType, "resource_type");
     const id = required(req.id, "id");
     const metadata = required(req.metadata, "metadata");
     const state: VersionRowState = metadata.state === NamedEntityState.ARCHIVED ? "archived" : "active";
@@ -117,7 +104,7 @@ export class NamedEntityManager {
   async archiveVersion(req: ArchiveVersionRequest): Promise<ArchiveVersionResponse> {
     const id = required(req.id, "id");
     const state: VersionRowState = req.restore ? "active" : "archived";
-    const type = rowType(id.resourceType, "id.resource_type");
+    const type = entityRowType(id.resourceType, "id.resource_type");
     let stored: VersionRowState;
     switch (type) {
       case "task":

@@ -3,7 +3,6 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   DynamicWorkflowNodeMetadataSchema,
   ExecutionErrorSchema,
-  LiteralMapSchema,
   NodeExecutionPhase,
   WorkflowNodeMetadataSchema,
   type NodeExecutionEvent,
@@ -12,6 +11,7 @@ import { TaskNodeInfoSchema } from "@skein/idl/admin/v1";
 import { isTerminalNodePhase } from "@skein/engine";
 import type { NodeExecutionRow } from "../repositories/database.js";
 import { cacheStatusToRow, nodePhaseToRow } from "../repositories/transformers/node-execution-transformer.js";
+import type { EventData } from "./event-data.js";
 
 /** Where an event's result and inputs go on a record: inline binary or an offloaded uri. */
 export interface StoredData {
@@ -22,16 +22,16 @@ export interface StoredData {
   error: Uint8Array | null;
 }
 
-/** Copies the inputs and the result an event carries onto `into`; absent parts leave it unchanged. */
-export function applyEventData(
-  into: StoredData,
-  event: Pick<NodeExecutionEvent, "inputValue" | "outputResult">,
-): void {
+/**
+ * Copies the inputs and the result an event carries onto `into`; absent parts leave it unchanged.
+ * `data` holds the event's inline maps as `storeEventData` stored them (inline or offloaded).
+ */
+export function applyEventData(into: StoredData, event: Pick<NodeExecutionEvent, "inputValue" | "outputResult">, data: EventData): void {
   const input = event.inputValue;
-  if (input.case === "inputData") Object.assign(into, { inputs: toBinary(LiteralMapSchema, input.value), inputs_uri: null });
+  if (data.inputs !== undefined) Object.assign(into, { inputs: data.inputs.inline, inputs_uri: data.inputs.uri });
   else if (input.case === "inputUri" && input.value !== "") Object.assign(into, { inputs: null, inputs_uri: input.value });
   const output = event.outputResult;
-  if (output.case === "outputData") Object.assign(into, { outputs: toBinary(LiteralMapSchema, output.value), outputs_uri: null, error: null });
+  if (data.outputs !== undefined) Object.assign(into, { outputs: data.outputs.inline, outputs_uri: data.outputs.uri, error: null });
   else if (output.case === "outputUri" && output.value !== "") Object.assign(into, { outputs: null, outputs_uri: output.value, error: null });
   else if (output.case === "error") Object.assign(into, { error: toBinary(ExecutionErrorSchema, output.value), outputs: null, outputs_uri: null });
 }
@@ -51,6 +51,7 @@ export function applyNodeEvent(
   event: NodeExecutionEvent,
   phase: Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPECIFIED>,
   now: Date,
+  data: EventData,
 ): NodeExecutionRow {
   const id = event.id;
   const execution = id?.executionId;
@@ -101,7 +102,7 @@ export function applyNodeEvent(
   row.is_array ||= event.isArray;
   if ((phase === NodeExecutionPhase.RUNNING || phase === NodeExecutionPhase.DYNAMIC_RUNNING) && row.started_at === null) row.started_at = occurredAt;
   if (isTerminalNodePhase(phase)) row.duration_ms = elapsedMs(row.started_at, occurredAt);
-  applyEventData(row, event);
+  applyEventData(row, event, data);
   row.reason = event.outputResult.case === "error" ? event.outputResult.value.message : "";
   const target = event.targetMetadata;
   if (target.case === "taskNodeMetadata") {

@@ -1,5 +1,5 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { DynamicWorkflowNodeMetadataSchema, LiteralMapSchema, type LiteralMap } from "@skein/idl";
+import { DynamicWorkflowNodeMetadataSchema, type LiteralMap } from "@skein/idl";
 import {
   GetNodeExecutionDataResponseSchema,
   GetNodeExecutionResponseSchema,
@@ -17,8 +17,10 @@ import { invalidArgument } from "@skein/server";
 import type { ExecutionRepository } from "../repositories/execution-repository.js";
 import type { NodeExecutionKey, NodeExecutionRepository } from "../repositories/node-execution-repository.js";
 import { nodeExecutionFromRow } from "../repositories/transformers/node-execution-transformer.js";
+import { executionMetadataKey, loadLiteralMap, offloadLargeLiterals } from "./execution-data.js";
 import { parseFilters, type FilterFields } from "./filters.js";
 import { pageOf, planList, type ListOrdering } from "./list-query.js";
+import { recordTimeFilterFields, recordTimeSortKeys } from "./record-time-fields.js";
 
 const nodePhases = {
   QUEUED: "queued", RUNNING: "running", SUCCEEDED: "succeeded", FAILING: "failing", FAILED: "failed", ABORTED: "aborted",
@@ -33,10 +35,7 @@ export const nodeExecutionFilterFields: FilterFields = {
     phase: { kind: "enum", column: "phase", values: nodePhases },
     retry_group: { kind: "string", column: "retry_group" },
     is_parent: { kind: "boolean", column: "is_parent" },
-    created_at: { kind: "timestamp", column: "created_at" },
-    started_at: { kind: "timestamp", column: "started_at" },
-    updated_at: { kind: "timestamp", column: "updated_at" },
-    duration: { kind: "duration", column: "duration_ms" },
+    ...recordTimeFilterFields,
   },
 };
 
@@ -44,10 +43,7 @@ const nodeOrdering: ListOrdering = {
   sortKeys: {
     node_id: { column: "node_id", kind: "text" },
     phase: { column: "phase", kind: "text" },
-    created_at: { column: "created_at", kind: "timestamp" },
-    started_at: { column: "started_sort", kind: "timestamp" },
-    updated_at: { column: "updated_at", kind: "timestamp" },
-    duration: { column: "duration_sort", kind: "integer" },
+    ...recordTimeSortKeys,
   },
   tieBreakers: [{ column: "node_id", kind: "text" }],
   defaultSortKey: "created_at",
@@ -68,7 +64,9 @@ export function nodeKeyOf(id: NodeExecutionIdentifier | undefined, field: string
 export interface NodeExecutionManagerDeps {
   readonly nodes: NodeExecutionRepository;
   readonly executions: ExecutionRepository;
-  readonly blobs: Pick<BlobStore, "get">;
+  readonly blobs: BlobStore;
+  /** A single value larger than this comes back as an offloaded literal (as GetExecutionData does). */
+  readonly inlineMaxBytes: number;
 }
 
 /** Reads of node executions: one, a page of siblings, and a node's data. */
@@ -92,9 +90,15 @@ export class NodeExecutionManager {
     return create(ListNodeExecutionsResponseSchema, { nodeExecutions: page.map(nodeExecutionFromRow), nextToken });
   }
 
+  /** Inputs and outputs, each value larger than the inline limit as an offloaded literal. */
   async getData(req: GetNodeExecutionDataRequest): Promise<GetNodeExecutionDataResponse> {
-    const row = await this.deps.nodes.get(nodeKeyOf(req.id, "id"));
-    const [inputs, outputs] = await Promise.all([this.#literalMap(row.inputs, row.inputs_uri), this.#literalMap(row.outputs, row.outputs_uri)]);
+    const key = nodeKeyOf(req.id, "id");
+    const row = await this.deps.nodes.get(key);
+    const prefix = `${executionMetadataKey({ project: key.project, domain: key.domain, name: key.executionName })}/${key.nodeId}/data`;
+    const [inputs, outputs] = await Promise.all([
+      this.#literalMap(row.inputs, row.inputs_uri, `${prefix}/inputs`),
+      this.#literalMap(row.outputs, row.outputs_uri, `${prefix}/outputs`),
+    ]);
     return create(GetNodeExecutionDataResponseSchema, {
       inputs,
       outputs,
@@ -102,9 +106,9 @@ export class NodeExecutionManager {
     });
   }
 
-  async #literalMap(inline: Uint8Array | null, uri: string | null): Promise<LiteralMap | undefined> {
-    if (inline !== null) return fromBinary(LiteralMapSchema, inline);
-    if (uri !== null) return fromBinary(LiteralMapSchema, await this.deps.blobs.get(uri));
-    return undefined;
+  async #literalMap(inline: Uint8Array | null, uri: string | null, offloadPrefix: string): Promise<LiteralMap | undefined> {
+    if (inline === null && uri === null) return undefined;
+    const { blobs, inlineMaxBytes } = this.deps;
+    return offloadLargeLiterals(blobs, inlineMaxBytes, offloadPrefix, await loadLiteralMap(blobs, inline, uri));
   }
 }

@@ -4,6 +4,7 @@ import { TaskExecutionPhase, TaskLogSchema, type TaskExecutionEvent } from "@ske
 import { isTerminalTaskPhase } from "@skein/engine";
 import type { TaskExecutionRow } from "../repositories/database.js";
 import { taskPhaseToRow, type StoredReason } from "../repositories/transformers/task-execution-transformer.js";
+import type { EventData } from "./event-data.js";
 import { applyEventData, elapsedMs } from "./node-execution-apply.js";
 
 // Logs are merged by uri: a later event may add links or replace one (same uri, new name), never
@@ -28,6 +29,7 @@ export function applyTaskEvent(
   event: TaskExecutionEvent,
   phase: Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>,
   now: Date,
+  data: EventData,
 ): TaskExecutionRow {
   const node = event.parentNodeExecutionId;
   const execution = node?.executionId;
@@ -72,7 +74,7 @@ export function applyTaskEvent(
   row.updated_at = now;
   if (phase === TaskExecutionPhase.RUNNING && row.started_at === null) row.started_at = occurredAt;
   if (isTerminalTaskPhase(phase)) row.duration_ms = elapsedMs(row.started_at, occurredAt);
-  applyEventData(row, event);
+  applyEventData(row, event, data);
   row.logs = mergeLogs(row.logs, event);
   const reasons: StoredReason[] = event.reasons.map((r) => ({
     reason: r.reason,

@@ -13,6 +13,7 @@ import { taskExecutionKeyText, type TaskExecutionRepository } from "../repositor
 import { taskExecutionFromRow } from "../repositories/transformers/task-execution-transformer.js";
 import { parseFilters, type FilterFields } from "./filters.js";
 import { pageOf, planList, type ListOrdering } from "./list-query.js";
+import { recordTimeFilterFields, recordTimeSortKeys } from "./record-time-fields.js";
 import { nodeKeyOf } from "./node-execution-manager.js";
 
 const taskPhases = {
@@ -26,20 +27,14 @@ export const taskExecutionFilterFields: FilterFields = {
     retry_attempt: { kind: "integer", column: "retry_attempt" },
     phase: { kind: "enum", column: "phase", values: taskPhases },
     task_type: { kind: "string", column: "task_type" },
-    created_at: { kind: "timestamp", column: "created_at" },
-    started_at: { kind: "timestamp", column: "started_at" },
-    updated_at: { kind: "timestamp", column: "updated_at" },
-    duration: { kind: "duration", column: "duration_ms" },
+    ...recordTimeFilterFields,
   },
 };
 
 const taskOrdering: ListOrdering = {
   sortKeys: {
     retry_attempt: { column: "retry_attempt", kind: "integer" },
-    created_at: { column: "created_at", kind: "timestamp" },
-    started_at: { column: "started_sort", kind: "timestamp" },
-    updated_at: { column: "updated_at", kind: "timestamp" },
-    duration: { column: "duration_sort", kind: "integer" },
+    ...recordTimeSortKeys,
   },
   tieBreakers: [{ column: "retry_attempt", kind: "integer" }],
   defaultSortKey: "created_at",

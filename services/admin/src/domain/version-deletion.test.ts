@@ -1,10 +1,11 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { ResourceType } from "@skein/idl";
 import { LaunchPlanState } from "@skein/idl/admin/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { DOMAIN, id, inputs, int, PROJECT, registerLaunchPlan, registerWorld } from "../test-support/execution-fixtures.js";
 import { createTaskRequest, taskId } from "../test-support/task-fixtures.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 beforeAll(async () => {
@@ -12,13 +13,6 @@ beforeAll(async () => {
   await registerWorld(admin.client);
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 describe("DeleteVersion", () => {
   it("deletes an unreferenced task version and answers NotFound afterwards", async () => {

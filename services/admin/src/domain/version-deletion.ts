@@ -1,14 +1,14 @@
 import { create } from "@bufbuild/protobuf";
-import { ResourceType, type Identifier } from "@skein/idl";
+import type { Identifier } from "@skein/idl";
 import { DeleteVersionResponseSchema, type DeleteVersionRequest, type DeleteVersionResponse } from "@skein/idl/admin/v1";
 import { failedPrecondition, invalidArgument, notFound, type Logger } from "@skein/server";
 import type { Kysely, Transaction } from "kysely";
 import type { AdminDatabase } from "../repositories/database.js";
 import type { ExecutionRepository } from "../repositories/execution-repository.js";
 import { compiledClosureFromRow } from "../repositories/transformers/workflow-transformer.js";
-import { versionKeyText, type VersionKey } from "../repositories/version-key.js";
-
-type VersionTable = "task" | "workflow" | "launch_plan";
+import { versionKeyColumns, versionKeyText, type VersionKey } from "../repositories/version-key.js";
+import type { VersionTableName } from "../repositories/version-repository.js";
+import { entityRowType } from "./entity-type.js";
 
 export interface VersionDeletionDeps {
   readonly db: Kysely<AdminDatabase>;
@@ -16,29 +16,15 @@ export interface VersionDeletionDeps {
   readonly logger: Logger;
 }
 
-function tableOf(type: ResourceType): VersionTable {
-  switch (type) {
-    case ResourceType.TASK:
-      return "task";
-    case ResourceType.WORKFLOW:
-      return "workflow";
-    case ResourceType.LAUNCH_PLAN:
-      return "launch_plan";
-    case ResourceType.UNSPECIFIED:
-    case ResourceType.DATASET:
-      throw invalidArgument("id.resource_type", "must be TASK, WORKFLOW or LAUNCH_PLAN");
-  }
-}
-
-const kindText: Record<VersionTable, string> = { task: "task", workflow: "workflow", launch_plan: "launch plan" };
+const kindText: Record<VersionTableName, string> = { task: "task", workflow: "workflow", launch_plan: "launch plan" };
 
 /**
  * Locks one registered version for the rest of `trx`: FOR SHARE while an execution is being
  * created from it, FOR UPDATE while it is being deleted, so the two never interleave. Returns
  * whether the version exists.
  */
-export async function lockVersion(trx: Transaction<AdminDatabase>, table: VersionTable, key: VersionKey, mode: "share" | "update"): Promise<boolean> {
-  let select = trx.selectFrom(table).select("version").where("project", "=", key.project).where("domain", "=", key.domain).where("name", "=", key.name).where("version", "=", key.version);
+export async function lockVersion(trx: Transaction<AdminDatabase>, table: VersionTableName, key: VersionKey, mode: "share" | "update"): Promise<boolean> {
+  let select = trx.selectFrom(table).select("version").where((eb) => eb.and(versionKeyColumns(key)));
   select = mode === "share" ? select.forShare() : select.forUpdate();
   return (await select.executeTakeFirst()) !== undefined;
 }
@@ -59,24 +45,24 @@ export class VersionDeletion {
   async delete(req: DeleteVersionRequest): Promise<DeleteVersionResponse> {
     const id = req.id;
     if (id === undefined) throw invalidArgument("id", "is required");
-    const table = tableOf(id.resourceType);
+    const table = entityRowType(id.resourceType, "id.resource_type");
     const key: VersionKey = { project: id.project, domain: id.domain, name: id.name, version: id.version };
     const what = `${kindText[table]} "${versionKeyText(key)}"`;
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockVersion(trx, table, key, "update"))) throw notFound(what);
       const referrers = await this.#referrers(trx, table, key);
       if (referrers.length > 0) throw failedPrecondition(`${what} cannot be deleted: ${referrers.join("; ")}`);
-      await trx.deleteFrom(table).where("project", "=", key.project).where("domain", "=", key.domain).where("name", "=", key.name).where("version", "=", key.version).execute();
+      await trx.deleteFrom(table).where((eb) => eb.and(versionKeyColumns(key))).execute();
     });
     this.deps.logger.info("version deleted", { kind: table, version: versionKeyText(key) });
     return create(DeleteVersionResponseSchema, {});
   }
 
-  async #referrers(trx: Transaction<AdminDatabase>, table: VersionTable, key: VersionKey): Promise<string[]> {
+  async #referrers(trx: Transaction<AdminDatabase>, table: VersionTableName, key: VersionKey): Promise<string[]> {
     const found: string[] = [];
     const { executions } = this.deps;
     if (table === "launch_plan") {
-      const row = await trx.selectFrom("launch_plan").select("active").where("project", "=", key.project).where("domain", "=", key.domain).where("name", "=", key.name).where("version", "=", key.version).executeTakeFirstOrThrow();
+      const row = await trx.selectFrom("launch_plan").select("active").where((eb) => eb.and(versionKeyColumns(key))).executeTakeFirstOrThrow();
       if (row.active) found.push("it is the active version (deactivate it first)");
     }
     if (table === "workflow") {

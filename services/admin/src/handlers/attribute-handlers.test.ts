@@ -1,8 +1,9 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { MatchableResource } from "@skein/idl/admin/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveAttributes } from "../domain/attribute-resolver.js";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 beforeAll(async () => {
@@ -11,13 +12,6 @@ beforeAll(async () => {
   await admin.client.registerProject({ project: { id: "other" } });
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 const label = (value: string) => ({ target: { case: "executionClusterLabel" as const, value: { value } } });
 const LABEL = MatchableResource.EXECUTION_CLUSTER_LABEL;

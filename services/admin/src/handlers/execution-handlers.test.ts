@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { DOMAIN, id, inputs, int, PROJECT, registerLaunchPlan, registerWorld, str } from "../test-support/execution-fixtures.js";
 import type { ExecutionRowPhase } from "../repositories/database.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 beforeAll(async () => {
@@ -19,13 +20,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 const lp = () => id(ResourceType.LAUNCH_PLAN, "lp");
 const exec = (name: string) => ({ project: PROJECT, domain: DOMAIN, name });

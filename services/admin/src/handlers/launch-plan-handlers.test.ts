@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { FixedRateUnit, LaunchPlanState, VersionState } from "@skein/idl/admin/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
@@ -6,6 +6,7 @@ import {
   INT, STR, createLaunchPlanRequest, createWorkflowRequest, intLiteral, launchPlanId, richWorkflow, stringLiteral, workflowId,
 } from "../test-support/registration-fixtures.js";
 import { createTaskRequest, taskId } from "../test-support/task-fixtures.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 const rich = workflowId("rich");
@@ -16,13 +17,6 @@ beforeAll(async () => {
   await admin.client.createWorkflow(createWorkflowRequest(rich, richWorkflow(rich, taskId("double"))));
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 describe("CreateLaunchPlan", () => {
   it("stores an inactive version whose closure lists the inputs callers may pass and the outputs", async () => {

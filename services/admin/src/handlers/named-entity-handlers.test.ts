@@ -1,10 +1,11 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { ResourceType } from "@skein/idl";
 import { NamedEntityState, SortDirection, VersionState } from "@skein/idl/admin/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { chainWorkflow, createWorkflowRequest, workflowId } from "../test-support/registration-fixtures.js";
 import { createTaskRequest, taskId } from "../test-support/task-fixtures.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 beforeAll(async () => {
@@ -16,13 +17,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 const scope = { resourceType: ResourceType.TASK, project: "proj", domain: "development" };
 

@@ -1,9 +1,10 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { SimpleType } from "@skein/idl";
 import { boolLiteral, intLiteral, simpleType, stringLiteral } from "@skein/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { insertExecution } from "../test-support/event-fixtures.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 beforeAll(async () => {
@@ -12,13 +13,6 @@ beforeAll(async () => {
   await insertExecution(admin.db, "gated");
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 const signalId = (id: string, name = "gated") => ({ signalId: id, executionId: { project: "proj", domain: "development", name } });
 

@@ -1,10 +1,11 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { ResourceType } from "@skein/idl";
 import { SortDirection, VersionState } from "@skein/idl/admin/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { createTaskRequest, taskId, taskTemplate } from "../test-support/task-fixtures.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 beforeAll(async () => {
@@ -12,13 +13,6 @@ beforeAll(async () => {
   await admin.client.registerProject({ project: { id: "proj" } });
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 describe("CreateTask and GetTask", () => {
   it("registers a version with its template, a hex digest and the registration time", async () => {

@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { VersionState } from "@skein/idl/admin/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
@@ -6,6 +6,7 @@ import {
   INT, callNode, chainWorkflow, createWorkflowRequest, launchPlanId, taskNode, workflowId, workflowTemplate,
 } from "../test-support/registration-fixtures.js";
 import { createTaskRequest, taskId } from "../test-support/task-fixtures.js";
+import { failure } from "../test-support/call-failure.js";
 
 let admin: InProcessAdmin;
 const double = taskId("double");
@@ -15,13 +16,6 @@ beforeAll(async () => {
   await admin.client.createTask(createTaskRequest(double));
 });
 afterAll(() => admin.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 describe("CreateWorkflow and GetWorkflow", () => {
   it("compiles against the registered task and stores the closure with a hex digest", async () => {

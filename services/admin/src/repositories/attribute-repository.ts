@@ -30,6 +30,11 @@ export function attributeScopeText(scope: AttributeScope): string {
   return parts.join(", ");
 }
 
+/** The key columns of the attribute of a kind at exactly this scope. */
+function scopeColumns(type: AttributeRowType, scope: AttributeScope) {
+  return { resource_type: type, project: scope.project, domain: scope.domain, workflow: scope.workflow, launch_plan: scope.launchPlan };
+}
+
 /** Matchable attributes in PostgreSQL. Every method runs inside `trx` when given, so callers compose transactions. */
 export class AttributeRepository {
   constructor(private readonly db: Kysely<AdminDatabase>) {}
@@ -40,7 +45,7 @@ export class AttributeRepository {
     const payload = Buffer.from(attributes);
     await (trx ?? this.db)
       .insertInto("matchable_attribute")
-      .values({ resource_type: type, project: scope.project, domain: scope.domain, workflow: scope.workflow, launch_plan: scope.launchPlan, attributes: payload, updated_at: now })
+      .values({ ...scopeColumns(type, scope), attributes: payload, updated_at: now })
       .onConflict((oc) => oc.columns(["resource_type", "project", "domain", "workflow", "launch_plan"]).doUpdateSet({ attributes: payload, updated_at: now }))
       .execute();
   }
@@ -50,11 +55,7 @@ export class AttributeRepository {
     const row = await (trx ?? this.db)
       .selectFrom("matchable_attribute")
       .selectAll()
-      .where("resource_type", "=", type)
-      .where("project", "=", scope.project)
-      .where("domain", "=", scope.domain)
-      .where("workflow", "=", scope.workflow)
-      .where("launch_plan", "=", scope.launchPlan)
+      .where((eb) => eb.and(scopeColumns(type, scope)))
       .executeTakeFirst();
     if (row === undefined) throw notFound(`${type.replaceAll("_", " ")} attribute of ${attributeScopeText(scope)}`);
     return row;
@@ -64,11 +65,7 @@ export class AttributeRepository {
   async delete(type: AttributeRowType, scope: AttributeScope, trx?: Transaction<AdminDatabase>): Promise<void> {
     await (trx ?? this.db)
       .deleteFrom("matchable_attribute")
-      .where("resource_type", "=", type)
-      .where("project", "=", scope.project)
-      .where("domain", "=", scope.domain)
-      .where("workflow", "=", scope.workflow)
-      .where("launch_plan", "=", scope.launchPlan)
+      .where((eb) => eb.and(scopeColumns(type, scope)))
       .execute();
   }
 

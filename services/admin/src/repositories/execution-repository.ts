@@ -2,8 +2,10 @@ import { assertNever } from "@skein/engine";
 import { notFound } from "@skein/server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { applyFilters, type FilterCondition } from "../domain/filters.js";
-import type { AdminDatabase, ExecutionRow, ExecutionRowPhase, NewExecutionRow } from "./database.js";
-import { TERMINAL_EXECUTION_PHASES } from "./transformers/execution-transformer.js";
+import type { AttributeTarget } from "./attribute-repository.js";
+import type { AdminDatabase, ExecutionRow, ExecutionRowPhase, NewExecutionRow, VersionRowState } from "./database.js";
+import { EXECUTION_VIEW_COLUMNS, TERMINAL_EXECUTION_PHASES, type ExecutionViewRow } from "./transformers/execution-transformer.js";
+import type { VersionKey } from "./version-key.js";
 
 /** An execution's identity. */
 export interface ExecutionKey {
@@ -37,6 +39,14 @@ export interface ExecutionListQuery {
   readonly targetKind?: "launch_plan" | "task";
 }
 
+/** A target version as creation sees it under its row lock. */
+export interface LockedTarget {
+  readonly state: VersionRowState;
+  readonly digest: string;
+  /** The applicable EXECUTION_CLUSTER_LABEL MatchingAttributes (protobuf binary), if asked for and set. */
+  readonly clusterAttributes: Uint8Array | null;
+}
+
 /** How a key reads in messages: `project/domain/name`. */
 export function executionKeyText(key: ExecutionKey): string {
   return `${key.project}/${key.domain}/${key.name}`;
@@ -65,9 +75,83 @@ export class ExecutionRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * Inserts a new execution unless the name is taken; returns whether it was inserted. Reads
+   * nothing back: the caller built the row.
+   */
+  async insertNew(row: NewExecutionRow, trx?: Transaction<AdminDatabase>): Promise<boolean> {
+    const values = {
+      ...row,
+      spec: Buffer.from(row.spec),
+      inputs: row.inputs == null ? null : Buffer.from(row.inputs),
+      user_inputs: row.user_inputs == null ? null : Buffer.from(row.user_inputs),
+    };
+    const inserted = await (trx ?? this.db)
+      .insertInto("execution")
+      .values(values)
+      .onConflict((oc) => oc.columns(["project", "domain", "name"]).doNothing())
+      .returning("name")
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  /**
+   * Locks a target version (launch plan or task) FOR SHARE until `trx` ends, so a concurrent
+   * DeleteVersion waits for the execution that uses it, and reads in the same statement what
+   * creation must see fresh: the version's state and content digest and, when `clusterScope` is
+   * given, the most specific EXECUTION_CLUSTER_LABEL attribute for that scope (the same ranking as
+   * AttributeRepository.mostSpecific: launch plan, then workflow, then project-domain, then
+   * project). Undefined when the version does not exist.
+   */
+  async lockTarget(kind: "launch_plan" | "task", key: VersionKey, clusterScope: AttributeTarget | undefined, trx: Transaction<AdminDatabase>): Promise<LockedTarget | undefined> {
+    const row = await trx
+      .selectFrom(kind)
+      .select(["state", "digest"])
+      .select((eb) =>
+        clusterScope === undefined
+          ? sql<Uint8Array | null>`null::bytea`.as("cluster_attributes")
+          : eb
+              .selectFrom("matchable_attribute")
+              .select("attributes")
+              .where("resource_type", "=", "execution_cluster_label")
+              .where("project", "=", clusterScope.project)
+              .where("domain", "in", ["", clusterScope.domain])
+              .where("workflow", "in", ["", clusterScope.workflow ?? ""])
+              .where("launch_plan", "in", ["", clusterScope.launchPlan ?? ""])
+              .orderBy(sql`launch_plan <> ''`, "desc")
+              .orderBy(sql`workflow <> ''`, "desc")
+              .orderBy(sql`domain <> ''`, "desc")
+              .limit(1)
+              .$asScalar()
+              .as("cluster_attributes"),
+      )
+      .where("project", "=", key.project)
+      .where("domain", "=", key.domain)
+      .where("name", "=", key.name)
+      .where("version", "=", key.version)
+      .forShare()
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return { state: row.state, digest: row.digest, clusterAttributes: row.cluster_attributes ?? null };
+  }
+
   /** The execution with this key; NotFound naming it when there is none. */
   async get(key: ExecutionKey, trx?: Transaction<AdminDatabase>): Promise<ExecutionRow> {
     const row = await this.find(key, trx);
+    if (row === undefined) throw notFound(`execution "${executionKeyText(key)}"`);
+    return row;
+  }
+
+  /** What the API view of the execution needs (no inline data, only its size); NotFound naming it when there is none. */
+  async getView(key: ExecutionKey, trx?: Transaction<AdminDatabase>): Promise<ExecutionViewRow> {
+    const row = await (trx ?? this.db)
+      .selectFrom("execution")
+      .select(EXECUTION_VIEW_COLUMNS)
+      .select(sql<number | null>`octet_length(outputs)`.as("outputs_size"))
+      .where("project", "=", key.project)
+      .where("domain", "=", key.domain)
+      .where("name", "=", key.name)
+      .executeTakeFirst();
     if (row === undefined) throw notFound(`execution "${executionKeyText(key)}"`);
     return row;
   }

@@ -1,10 +1,8 @@
 import { notFound } from "@skein/server";
 import type { Kysely, Transaction } from "kysely";
-import { applyFilters } from "../domain/filters.js";
-import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
-import type { AdminDatabase, LaunchPlanRow, NewLaunchPlanRow, VersionRowState } from "./database.js";
-import { versionKeyText, type VersionKey } from "./version-key.js";
-import type { VersionListScope } from "./workflow-repository.js";
+import type { AdminDatabase, LaunchPlanRow } from "./database.js";
+import type { VersionKey } from "./version-key.js";
+import { VersionRepository } from "./version-repository.js";
 
 /** A launch plan name: every version of it shares project, domain and name. */
 export interface LaunchPlanName {
@@ -14,38 +12,9 @@ export interface LaunchPlanName {
 }
 
 /** Launch plan versions in PostgreSQL. Every method runs inside `trx` when given, so callers compose transactions. */
-export class LaunchPlanRepository {
-  constructor(private readonly db: Kysely<AdminDatabase>) {}
-
-  /** Inserts a version unless its key is taken; returns the new row, or undefined when it was. */
-  async insertIfAbsent(row: NewLaunchPlanRow, trx?: Transaction<AdminDatabase>): Promise<LaunchPlanRow | undefined> {
-    // Buffer, because node-postgres binds a plain Uint8Array as text rather than bytea.
-    const values = { ...row, spec: Buffer.from(row.spec), closure: Buffer.from(row.closure) };
-    return (trx ?? this.db)
-      .insertInto("launch_plan")
-      .values(values)
-      .onConflict((oc) => oc.columns(["project", "domain", "name", "version"]).doNothing())
-      .returningAll()
-      .executeTakeFirst();
-  }
-
-  /** The version with this key, or undefined. */
-  async find(key: VersionKey, trx?: Transaction<AdminDatabase>): Promise<LaunchPlanRow | undefined> {
-    return (trx ?? this.db)
-      .selectFrom("launch_plan")
-      .selectAll()
-      .where("project", "=", key.project)
-      .where("domain", "=", key.domain)
-      .where("name", "=", key.name)
-      .where("version", "=", key.version)
-      .executeTakeFirst();
-  }
-
-  /** The version with this key; NotFound naming it when there is none. */
-  async get(key: VersionKey, trx?: Transaction<AdminDatabase>): Promise<LaunchPlanRow> {
-    const row = await this.find(key, trx);
-    if (row === undefined) throw notFound(`launch plan "${versionKeyText(key)}"`);
-    return row;
+export class LaunchPlanRepository extends VersionRepository<"launch_plan"> {
+  constructor(db: Kysely<AdminDatabase>) {
+    super(db, "launch_plan", "launch plan", ["spec", "closure"]);
   }
 
   /** The active version of a name; NotFound when no version is active. */
@@ -97,19 +66,6 @@ export class LaunchPlanRepository {
     return this.update(key, { active: false, updated_at: now }, trx);
   }
 
-  /** Archives or restores one version (the table refuses to archive an active one). */
-  async setState(key: VersionKey, state: VersionRowState, trx?: Transaction<AdminDatabase>): Promise<LaunchPlanRow> {
-    return this.update(key, { state }, trx);
-  }
-
-  /** One page (plus one row) of the scope in the plan's keyset order. */
-  async list(scope: VersionListScope, plan: KeysetPlan, trx?: Transaction<AdminDatabase>): Promise<LaunchPlanRow[]> {
-    let select = (trx ?? this.db).selectFrom("launch_plan").selectAll().where("project", "=", scope.project).where("domain", "=", scope.domain);
-    if (scope.name !== undefined) select = select.where("name", "=", scope.name);
-    if (!scope.includeArchived) select = select.where("state", "=", "active");
-    return applyKeyset(applyFilters(select, scope.filters), plan).execute();
-  }
-
   /** Every active version that has a schedule, in all projects: what a scheduler fires. */
   async listActiveScheduled(trx?: Transaction<AdminDatabase>): Promise<LaunchPlanRow[]> {
     return (trx ?? this.db)
@@ -121,23 +77,5 @@ export class LaunchPlanRepository {
       .orderBy("domain")
       .orderBy("name")
       .execute();
-  }
-
-  private async update(
-    key: VersionKey,
-    changes: { active?: boolean; updated_at?: Date; state?: VersionRowState },
-    trx?: Transaction<AdminDatabase>,
-  ): Promise<LaunchPlanRow> {
-    const row = await (trx ?? this.db)
-      .updateTable("launch_plan")
-      .set(changes)
-      .where("project", "=", key.project)
-      .where("domain", "=", key.domain)
-      .where("name", "=", key.name)
-      .where("version", "=", key.version)
-      .returningAll()
-      .executeTakeFirst();
-    if (row === undefined) throw notFound(`launch plan "${versionKeyText(key)}"`);
-    return row;
   }
 }

@@ -1,9 +1,10 @@
 import { notFound } from "@skein/server";
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { applyFilters, type FilterCondition } from "../domain/filters.js";
 import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, NodeExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
+import { byteaParam, replaceAllButKey, timeSortColumns } from "./record-columns.js";
 
 /** A node execution's identity: its execution and its unique node id. */
 export interface NodeExecutionKey {
@@ -20,18 +21,16 @@ export function nodeExecutionKeyText(key: NodeExecutionKey): string {
 
 type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
-// Every column, in the order of the multi-row upsert; node-postgres binds a plain Uint8Array as
-// text, so binaries go in as Buffers.
+// Every column, in the order of the multi-row upsert, binaries as bytea parameters.
 function toValues(row: NodeExecutionRow): NodeExecutionRow {
-  const bytes = (b: Uint8Array | null): Uint8Array | null => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   return {
     ...row,
-    inputs: bytes(row.inputs),
-    outputs: bytes(row.outputs),
-    error: bytes(row.error),
-    task_node_info: bytes(row.task_node_info),
-    workflow_node_metadata: bytes(row.workflow_node_metadata),
-    dynamic_workflow: bytes(row.dynamic_workflow),
+    inputs: byteaParam(row.inputs),
+    outputs: byteaParam(row.outputs),
+    error: byteaParam(row.error),
+    task_node_info: byteaParam(row.task_node_info),
+    workflow_node_metadata: byteaParam(row.workflow_node_metadata),
+    dynamic_workflow: byteaParam(row.dynamic_workflow),
   };
 }
 
@@ -60,14 +59,10 @@ export class NodeExecutionRepository {
   /** Writes each row whole, inserting new nodes and replacing stored ones, in one statement. */
   async upsertMany(rows: readonly NodeExecutionRow[], trx?: Transaction<AdminDatabase>): Promise<void> {
     if (rows.length === 0) return;
-    const [first] = rows;
-    const updated = Object.keys(first ?? {}).filter((c) => !(keyColumns as readonly string[]).includes(c) && c !== "created_at");
     await (trx ?? this.db)
       .insertInto("node_execution")
       .values(rows.map(toValues))
-      .onConflict((oc) =>
-        oc.columns([...keyColumns]).doUpdateSet(Object.fromEntries(updated.map((c) => [c, sql.ref(`excluded.${c}`)]))),
-      )
+      .onConflict((oc) => oc.columns([...keyColumns]).doUpdateSet(replaceAllButKey(rows[0], keyColumns)))
       .execute();
   }
 
@@ -86,15 +81,10 @@ export class NodeExecutionRepository {
     plan: KeysetPlan,
     trx?: Transaction<AdminDatabase>,
   ): Promise<NodeExecutionRow[]> {
-    // Sort columns are never null: the nullable ones are ordered through non-null stand-ins
-    // (not started sorts as the far future, not finished as -1 ms).
     const inner = (trx ?? this.db)
       .selectFrom("node_execution")
       .selectAll()
-      .select([
-        sql<Date>`coalesce(started_at, '9999-12-31T00:00:00Z'::timestamptz)`.as("started_sort"),
-        sql<string>`coalesce(duration_ms, -1)`.as("duration_sort"),
-      ])
+      .select(timeSortColumns())
       .where("project", "=", execution.project)
       .where("domain", "=", execution.domain)
       .where("execution_name", "=", execution.name)

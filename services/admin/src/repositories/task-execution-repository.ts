@@ -1,10 +1,11 @@
 import { notFound } from "@skein/server";
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { applyFilters, type FilterCondition } from "../domain/filters.js";
 import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, TaskExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
 import type { NodeExecutionKey } from "./node-execution-repository.js";
+import { byteaParam, replaceAllButKey, timeSortColumns } from "./record-columns.js";
 
 /** A task attempt's identity: its node execution and the attempt number. */
 export interface TaskExecutionKey extends NodeExecutionKey {
@@ -20,17 +21,16 @@ type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
 const keyColumns = ["project", "domain", "execution_name", "node_id", "retry_attempt"] as const;
 
-// jsonb columns go in as JSON text; binaries as Buffers (node-postgres binds Uint8Array as text).
+// jsonb columns go in as JSON text; binaries as bytea parameters.
 function toValues(row: TaskExecutionRow) {
-  const bytes = (b: Uint8Array | null): Uint8Array | null => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   return {
     ...row,
     reasons: JSON.stringify(row.reasons ?? []),
     logs: JSON.stringify(row.logs ?? []),
     custom_info: row.custom_info === null || row.custom_info === undefined ? null : JSON.stringify(row.custom_info),
-    inputs: bytes(row.inputs),
-    outputs: bytes(row.outputs),
-    error: bytes(row.error),
+    inputs: byteaParam(row.inputs),
+    outputs: byteaParam(row.outputs),
+    error: byteaParam(row.error),
   };
 }
 
@@ -57,14 +57,10 @@ export class TaskExecutionRepository {
   /** Writes each row whole, inserting new attempts and replacing stored ones, in one statement. */
   async upsertMany(rows: readonly TaskExecutionRow[], trx?: Transaction<AdminDatabase>): Promise<void> {
     if (rows.length === 0) return;
-    const [first] = rows;
-    const updated = Object.keys(first ?? {}).filter((c) => !(keyColumns as readonly string[]).includes(c) && c !== "created_at");
     await (trx ?? this.db)
       .insertInto("task_execution")
       .values(rows.map(toValues))
-      .onConflict((oc) =>
-        oc.columns([...keyColumns]).doUpdateSet(Object.fromEntries(updated.map((c) => [c, sql.ref(`excluded.${c}`)]))),
-      )
+      .onConflict((oc) => oc.columns([...keyColumns]).doUpdateSet(replaceAllButKey(rows[0], keyColumns)))
       .execute();
   }
 
@@ -80,10 +76,7 @@ export class TaskExecutionRepository {
     const inner = (trx ?? this.db)
       .selectFrom("task_execution")
       .selectAll()
-      .select([
-        sql<Date>`coalesce(started_at, '9999-12-31T00:00:00Z'::timestamptz)`.as("started_sort"),
-        sql<string>`coalesce(duration_ms, -1)`.as("duration_sort"),
-      ])
+      .select(timeSortColumns())
       .where("project", "=", node.project)
       .where("domain", "=", node.domain)
       .where("execution_name", "=", node.executionName)

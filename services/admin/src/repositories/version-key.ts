@@ -10,3 +10,8 @@ export interface VersionKey {
 export function versionKeyText(key: VersionKey): string {
   return `${key.project}/${key.domain}/${key.name}@${key.version}`;
 }
+
+/** The key as its column values, for `where((eb) => eb.and(versionKeyColumns(key)))`. */
+export function versionKeyColumns(key: VersionKey): { project: string; domain: string; name: string; version: string } {
+  return { project: key.project, domain: key.domain, name: key.name, version: key.version };
+}

@@ -86,7 +86,43 @@ export function singleTaskWorkflowId(task: { project: string; domain: string; na
   };
 }
 
-function workflowIdOf(row: ExecutionRow): Identifier {
+/** The columns the API view of an execution is made of. */
+export const EXECUTION_VIEW_COLUMNS = [
+  "project",
+  "domain",
+  "name",
+  "target_kind",
+  "target_project",
+  "target_domain",
+  "target_name",
+  "target_version",
+  "workflow_name",
+  "workflow_version",
+  "spec",
+  "phase",
+  "reason",
+  "cluster",
+  "assignment_epoch",
+  "started_at",
+  "created_at",
+  "updated_at",
+  "duration_ms",
+  "outputs_uri",
+  "error",
+  "abort_cause",
+  "abort_principal",
+  "abort_requested_at",
+  "state",
+] as const satisfies readonly (keyof ExecutionRow)[];
+
+/**
+ * What the API view of an execution reads: a whole row, or just the view columns with the size of
+ * the inline outputs in place of their bytes (so reading one execution never loads its data).
+ */
+export type ExecutionViewRow = Pick<ExecutionRow, (typeof EXECUTION_VIEW_COLUMNS)[number]> &
+  ({ readonly outputs: Uint8Array | null } | { readonly outputs_size: number | null });
+
+function workflowIdOf(row: ExecutionViewRow): Identifier {
   if (row.target_kind === "task") {
     return singleTaskWorkflowId({ project: row.target_project, domain: row.target_domain, name: row.target_name, version: row.target_version });
   }
@@ -100,9 +136,10 @@ function workflowIdOf(row: ExecutionRow): Identifier {
   };
 }
 
-function resultOf(row: ExecutionRow): ExecutionClosure["result"] {
-  if (row.outputs !== null || row.outputs_uri !== null) {
-    const sizeBytes = BigInt(row.outputs?.length ?? 0);
+function resultOf(row: ExecutionViewRow): ExecutionClosure["result"] {
+  const inlineSize = "outputs_size" in row ? row.outputs_size : (row.outputs?.length ?? null);
+  if (inlineSize !== null || row.outputs_uri !== null) {
+    const sizeBytes = BigInt(inlineSize ?? 0);
     return { case: "outputs", value: { $typeName: "skein.admin.v1.LiteralMapRef", uri: row.outputs_uri ?? "", sizeBytes } };
   }
   if (row.error !== null) return { case: "error", value: fromBinary(ExecutionErrorSchema, row.error) };
@@ -110,7 +147,7 @@ function resultOf(row: ExecutionRow): ExecutionClosure["result"] {
 }
 
 /** The API view of an execution row. */
-export function executionFromRow(row: ExecutionRow): Execution {
+export function executionFromRow(row: ExecutionViewRow): Execution {
   const abortRequested = row.abort_requested_at !== null;
   return create(ExecutionSchema, {
     id: { project: row.project, domain: row.domain, name: row.name },

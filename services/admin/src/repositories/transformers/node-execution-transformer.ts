@@ -1,8 +1,9 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { CatalogCacheStatus, ExecutionErrorSchema, NodeExecutionPhase, WorkflowNodeMetadataSchema } from "@skein/idl";
-import { NodeExecutionSchema, TaskNodeInfoSchema, type LiteralMapRef, type NodeExecution, type NodeExecutionClosure } from "@skein/idl/admin/v1";
+import { CatalogCacheStatus, NodeExecutionPhase, WorkflowNodeMetadataSchema } from "@skein/idl";
+import { NodeExecutionSchema, TaskNodeInfoSchema, type NodeExecution, type NodeExecutionClosure } from "@skein/idl/admin/v1";
 import type { NodeExecutionRow, NodeExecutionRowPhase } from "../database.js";
+import { closureResult, closureTimes, literalMapRef } from "./closure-fields.js";
+import { enumsByRow } from "./enum-rows.js";
 
 // Typed as total records, so a phase added to the enum fails to compile until it is mapped here.
 const nodePhaseRows: Record<Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPECIFIED>, NodeExecutionRowPhase> = {
@@ -18,10 +19,7 @@ const nodePhaseRows: Record<Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPE
   [NodeExecutionPhase.RECOVERED]: "recovered",
 };
 
-const nodePhasesByRow = new Map<NodeExecutionRowPhase, NodeExecutionPhase>();
-for (const phase of Object.values(NodeExecutionPhase)) {
-  if (typeof phase === "number" && phase !== NodeExecutionPhase.UNSPECIFIED) nodePhasesByRow.set(nodePhaseRows[phase], phase);
-}
+const nodePhasesByRow = enumsByRow(nodePhaseRows);
 
 /** The stored phase of a node phase; UNSPECIFIED is never stored (the event rules refuse it). */
 export function nodePhaseToRow(phase: Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPECIFIED>): NodeExecutionRowPhase {
@@ -35,19 +33,6 @@ export function nodePhaseFromRow(phase: NodeExecutionRowPhase): NodeExecutionPha
 /** The stored form of a cache status: its enum name without the prefix, lowercase. */
 export function cacheStatusToRow(status: CatalogCacheStatus): string {
   return CatalogCacheStatus[status].toLowerCase();
-}
-
-/** A reference to a literal map stored inline (empty uri, its size) or offloaded (its uri). */
-export function literalMapRef(inline: Uint8Array | null, uri: string | null): LiteralMapRef | undefined {
-  if (inline === null && uri === null) return undefined;
-  return { $typeName: "skein.admin.v1.LiteralMapRef", uri: uri ?? "", sizeBytes: BigInt(inline?.length ?? 0) };
-}
-
-function resultOf(row: NodeExecutionRow): NodeExecutionClosure["result"] {
-  const outputs = literalMapRef(row.outputs, row.outputs_uri);
-  if (outputs !== undefined) return { case: "outputs", value: outputs };
-  if (row.error !== null) return { case: "error", value: fromBinary(ExecutionErrorSchema, row.error) };
-  return { case: undefined };
 }
 
 function targetOf(row: NodeExecutionRow): NodeExecutionClosure["targetMetadata"] {
@@ -64,11 +49,8 @@ export function nodeExecutionFromRow(row: NodeExecutionRow): NodeExecution {
     closure: {
       phase: nodePhaseFromRow(row.phase),
       reason: row.reason,
-      ...(row.started_at !== null ? { startedAt: timestampFromDate(row.started_at) } : {}),
-      ...(row.duration_ms !== null ? { duration: durationFromMs(Number(row.duration_ms)) } : {}),
-      createdAt: timestampFromDate(row.created_at),
-      updatedAt: timestampFromDate(row.updated_at),
-      result: resultOf(row),
+      ...closureTimes(row),
+      result: closureResult(row),
       targetMetadata: targetOf(row),
       dynamicJobSpecUri: row.dynamic_job_spec_uri,
     },

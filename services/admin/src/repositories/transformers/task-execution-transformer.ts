@@ -1,9 +1,9 @@
-import { create, fromBinary, fromJson, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { ExecutionErrorSchema, ResourceType, TaskExecutionPhase, TaskLogSchema, type TaskLog } from "@skein/idl";
-import { TaskExecutionSchema, type TaskExecution, type TaskExecutionClosure } from "@skein/idl/admin/v1";
+import { create, fromJson, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { ResourceType, TaskExecutionPhase, TaskLogSchema, type TaskLog } from "@skein/idl";
+import { TaskExecutionSchema, type TaskExecution } from "@skein/idl/admin/v1";
 import type { TaskExecutionRow, TaskExecutionRowPhase } from "../database.js";
-import { literalMapRef } from "./node-execution-transformer.js";
+import { closureResult, closureTimes, literalMapRef } from "./closure-fields.js";
+import { enumsByRow } from "./enum-rows.js";
 
 const taskPhaseRows: Record<Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>, TaskExecutionRowPhase> = {
   [TaskExecutionPhase.QUEUED]: "queued",
@@ -16,10 +16,7 @@ const taskPhaseRows: Record<Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPE
   [TaskExecutionPhase.RETRYABLE_FAILED]: "retryable_failed",
 };
 
-const taskPhasesByRow = new Map<TaskExecutionRowPhase, TaskExecutionPhase>();
-for (const phase of Object.values(TaskExecutionPhase)) {
-  if (typeof phase === "number" && phase !== TaskExecutionPhase.UNSPECIFIED) taskPhasesByRow.set(taskPhaseRows[phase], phase);
-}
+const taskPhasesByRow = enumsByRow(taskPhaseRows);
 
 /** The stored phase of a task phase; UNSPECIFIED is never stored. */
 export function taskPhaseToRow(phase: Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>): TaskExecutionRowPhase {
@@ -42,13 +39,6 @@ export function logsFromRow(row: Pick<TaskExecutionRow, "logs">): TaskLog[] {
   return logs.map((l) => fromJson(TaskLogSchema, l));
 }
 
-function resultOf(row: TaskExecutionRow): TaskExecutionClosure["result"] {
-  const outputs = literalMapRef(row.outputs, row.outputs_uri);
-  if (outputs !== undefined) return { case: "outputs", value: outputs };
-  if (row.error !== null) return { case: "error", value: fromBinary(ExecutionErrorSchema, row.error) };
-  return { case: undefined };
-}
-
 /** The API view of a task execution row. */
 export function taskExecutionFromRow(row: TaskExecutionRow, isParent = false): TaskExecution {
   return create(TaskExecutionSchema, {
@@ -63,11 +53,8 @@ export function taskExecutionFromRow(row: TaskExecutionRow, isParent = false): T
       phaseVersion: row.phase_version,
       reason: row.reason,
       logs: logsFromRow(row),
-      ...(row.started_at !== null ? { startedAt: timestampFromDate(row.started_at) } : {}),
-      ...(row.duration_ms !== null ? { duration: durationFromMs(Number(row.duration_ms)) } : {}),
-      createdAt: timestampFromDate(row.created_at),
-      updatedAt: timestampFromDate(row.updated_at),
-      result: resultOf(row),
+      ...closureTimes(row),
+      result: closureResult(row),
       ...(row.custom_info !== null && row.custom_info !== undefined ? { customInfo: row.custom_info as JsonObject } : {}),
       taskType: row.task_type,
       pluginId: row.plugin_id,

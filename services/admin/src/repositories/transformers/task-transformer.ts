@@ -1,20 +1,9 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ResourceType, TaskTemplateSchema, type Identifier, type TaskTemplate } from "@skein/idl";
-import { TaskSchema, VersionState, type Task } from "@skein/idl/admin/v1";
-import { assertNever } from "@skein/engine";
-import type { NewTaskRow, TaskRow, VersionRowState } from "../database.js";
-
-function versionStateFromRow(state: VersionRowState): VersionState {
-  switch (state) {
-    case "active":
-      return VersionState.ACTIVE;
-    case "archived":
-      return VersionState.ARCHIVED;
-    default:
-      return assertNever(state, "version row state");
-  }
-}
+import { TaskSchema, type Task } from "@skein/idl/admin/v1";
+import type { NewTaskRow, TaskRow } from "../database.js";
+import { versionStateFromRow } from "./version-state.js";
 
 /** A new, active row for a task version whose template has been checked and hashed. */
 export function taskToNewRow(id: Identifier, template: TaskTemplate, digest: string, description: string, now: Date): NewTaskRow {
