@@ -168,8 +168,27 @@ describe("transcript conventions", () => {
       { command: "npx skein run a.ts wf", argv: ["run", "a.ts", "wf"], merged: false, expected: "one", exitCode: 0, line: 3 },
       { command: "npx skein run a.ts bad 2>&1", argv: ["run", "a.ts", "bad"], merged: true, expected: "error: x", exitCode: 2, line: 6 },
     ]);
-    expect(() => transcriptsOf("```console\n$ ls\n```")).toThrow('only "npx skein ..." and "echo $?" can be run');
+    expect(() => transcriptsOf("```console\n$ ls\n```")).toThrow('line 2: only "npx skein ...", "curl ..." and "echo $?" can be run: ls');
     expect(() => transcriptsOf("```console\n$ npx skein run a.ts\n$ echo $?\nlots\n```")).toThrow('"echo $?" prints a number');
+  });
+
+  it("read curl requests, with commands continued over lines", () => {
+    const md = ["```console", "$ curl -H 'Content-Type: application/json' \\", `    -d '{"a": 1}' \\`, "    http://localhost:8088/x.Y/Z", '{"b":2}', "$ npx skein get \\", "    executions", "```"].join("\n");
+    expect(transcriptsOf(md)).toEqual([
+      {
+        command: `curl -H 'Content-Type: application/json' -d '{"a": 1}' http://localhost:8088/x.Y/Z`,
+        argv: [],
+        http: { url: "http://localhost:8088/x.Y/Z", body: '{"a": 1}', headers: { "Content-Type": "application/json" } },
+        merged: false,
+        expected: '{"b":2}',
+        exitCode: 0,
+        line: 2,
+      },
+      { command: "npx skein get executions", argv: ["get", "executions"], merged: false, expected: "", exitCode: 0, line: 6 },
+    ]);
+    expect(() => transcriptsOf("```console\n$ curl -X GET http://localhost:8088/a\n```")).toThrow("line 2: curl option -X is not supported in a transcript");
+    expect(() => transcriptsOf("```console\n$ curl http://localhost:8088/a\n```")).toThrow("line 2: a curl step needs -d BODY and a URL");
+    expect(() => transcriptsOf("```console\n$ npx skein get \\\n```")).toThrow("line 2: the command continues past the end of its block");
   });
 
   it("match outputs with ellipses and without elapsed times", () => {
