@@ -51,6 +51,7 @@ import type { AttributeRowType } from "../repositories/database.js";
 import type { ProjectRepository } from "../repositories/project-repository.js";
 import { attributeRowType } from "./attribute-resolver.js";
 import { checkDomain, required } from "./registration.js";
+import { checkTaskResourceAttributes } from "./task-resources.js";
 
 export interface AttributeManagerDeps {
   readonly attributes: AttributeRepository;
@@ -60,7 +61,11 @@ export interface AttributeManagerDeps {
   readonly logger: Logger;
 }
 
-/** The kind an attribute payload is, from the field that is set; a plugin override names each task type once. */
+/**
+ * The kind an attribute payload is, from the field that is set, after the checks the proto cannot
+ * express: a plugin override names each task type once; task resource amounts parse and no limit
+ * is below its default.
+ */
 function payloadType(attributes: MatchingAttributes, field: string): AttributeRowType {
   const target = attributes.target;
   switch (target.case) {
@@ -76,6 +81,9 @@ function payloadType(attributes: MatchingAttributes, field: string): AttributeRo
       }
       return "plugin_override";
     }
+    case "taskResourceAttributes":
+      checkTaskResourceAttributes(target.value, `${field}.task_resource_attributes`);
+      return "task_resource";
     case undefined:
       throw invalidArgument(field, "needs a payload");
     default:

@@ -15,6 +15,8 @@ export function attributeRowType(type: MatchableResource, field = "resource_type
       return "workflow_execution_config";
     case MatchableResource.PLUGIN_OVERRIDE:
       return "plugin_override";
+    case MatchableResource.TASK_RESOURCE:
+      return "task_resource";
     case MatchableResource.UNSPECIFIED:
       throw invalidArgument(field, "must name a kind of attribute");
     default:

@@ -9,6 +9,7 @@ import * as executions from "./2025-07-10T00-00-00-executions.js";
 import * as nodeTaskExecutions from "./2025-07-20T00-00-00-node-task-executions.js";
 import * as signals from "./2025-07-20T00-01-00-signals.js";
 import * as schedules from "./2025-07-30T00-00-00-schedules.js";
+import * as taskResourceAttributes from "./2025-08-01T00-00-00-task-resource-attributes.js";
 
 // Every migration, by its frozen name; names sort in the order they run.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "2025-07-20T00-00-00-node-task-executions": nodeTaskExecutions,
   "2025-07-20T00-01-00-signals": signals,
   "2025-07-30T00-00-00-schedules": schedules,
+  "2025-08-01T00-00-00-task-resource-attributes": taskResourceAttributes,
 };
 
 // Bundled statically, so migrations run the same from src, dist or a single-file bundle.

@@ -23,6 +23,7 @@ describe("admin migrations", () => {
       "2025-07-20T00-00-00-node-task-executions",
       "2025-07-20T00-01-00-signals",
       "2025-07-30T00-00-00-schedules",
+      "2025-08-01T00-00-00-task-resource-attributes",
     ];
     expect(await migrateAdminToLatest(database.db)).toEqual(all);
     expect(await migrateAdminToLatest(database.db)).toEqual([]);
@@ -45,5 +46,16 @@ describe("admin migrations", () => {
     await database.db.insertInto("project").values({ id: "p", name: "p", labels: "{}", state: "active", created_at: now, updated_at: now }).execute();
     const row = { project: "p", domain: "d", name: "t", version: "v1", template: Buffer.from([]), digest: "x", created_at: now };
     await expect(database.db.insertInto("task").values({ ...row, state: "deleted" }).execute()).rejects.toMatchObject({ code: "23514" });
+  });
+
+  it("enforce the attribute kind vocabulary in the schema, task resources included", async () => {
+    const database = await createAdminTestDatabase();
+    opened.push(database);
+    const now = new Date();
+    await database.db.insertInto("project").values({ id: "p", name: "p", labels: "{}", state: "active", created_at: now, updated_at: now }).execute();
+    const row = { project: "p", domain: "", workflow: "", launch_plan: "", attributes: Buffer.from([]), updated_at: now };
+    await database.db.insertInto("matchable_attribute").values({ ...row, resource_type: "task_resource" }).execute();
+    const unknown = database.db.insertInto("matchable_attribute").values({ ...row, resource_type: "cluster_resource" });
+    await expect(unknown.execute()).rejects.toMatchObject({ code: "23514" });
   });
 });

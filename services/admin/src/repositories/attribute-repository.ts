@@ -1,5 +1,5 @@
 import { notFound } from "@skein/server";
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
 import type { AdminDatabase, AttributeRowType, MatchableAttributeRow } from "./database.js";
 
 /**
@@ -87,18 +87,29 @@ export class AttributeRepository {
    * exactly or is a wildcard, and launch plan beats workflow beats project-domain beats project.
    */
   async mostSpecific(type: AttributeRowType, target: AttributeTarget, trx?: Transaction<AdminDatabase>): Promise<MatchableAttributeRow | undefined> {
-    return (trx ?? this.db)
-      .selectFrom("matchable_attribute")
-      .selectAll()
-      .where("resource_type", "=", type)
-      .where("project", "=", target.project)
-      .where("domain", "in", ["", target.domain])
-      .where("workflow", "in", ["", target.workflow ?? ""])
-      .where("launch_plan", "in", ["", target.launchPlan ?? ""])
-      .orderBy(sql`launch_plan <> ''`, "desc")
-      .orderBy(sql`workflow <> ''`, "desc")
-      .orderBy(sql`domain <> ''`, "desc")
-      .limit(1)
-      .executeTakeFirst();
+    return mostSpecificFirst((trx ?? this.db).selectFrom("matchable_attribute").selectAll(), type, target).executeTakeFirst();
   }
+}
+
+/**
+ * Narrows a query over `matchable_attribute` to the attributes of `type` that apply to `target`
+ * (each scope column exact or a wildcard), most specific first, one row: launch plan beats
+ * workflow beats project-domain beats project. Also usable as a subquery.
+ */
+export function mostSpecificFirst<O>(
+  query: SelectQueryBuilder<AdminDatabase, "matchable_attribute", O>,
+  type: AttributeRowType,
+  target: AttributeTarget,
+): SelectQueryBuilder<AdminDatabase, "matchable_attribute", O> {
+  // Qualified names: as a subquery, the outer query's columns of the same names are in scope too.
+  return query
+    .where("matchable_attribute.resource_type", "=", type)
+    .where("matchable_attribute.project", "=", target.project)
+    .where("matchable_attribute.domain", "in", ["", target.domain])
+    .where("matchable_attribute.workflow", "in", ["", target.workflow ?? ""])
+    .where("matchable_attribute.launch_plan", "in", ["", target.launchPlan ?? ""])
+    .orderBy(sql`matchable_attribute.launch_plan <> ''`, "desc")
+    .orderBy(sql`matchable_attribute.workflow <> ''`, "desc")
+    .orderBy(sql`matchable_attribute.domain <> ''`, "desc")
+    .limit(1);
 }

@@ -97,7 +97,7 @@ export interface NamedEntityTable {
 }
 
 /** The kinds of matchable attributes, as stored. */
-export type AttributeRowType = "execution_cluster_label" | "workflow_execution_config" | "plugin_override";
+export type AttributeRowType = "execution_cluster_label" | "workflow_execution_config" | "plugin_override" | "task_resource";
 
 /** One attribute at one scope; empty scope columns are wildcards (see the migration). */
 export interface MatchableAttributeTable {

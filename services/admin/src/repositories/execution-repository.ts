@@ -2,7 +2,7 @@ import { assertNever } from "@skein/engine";
 import { notFound } from "@skein/server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { applyFilters, type FilterCondition } from "../domain/filters.js";
-import type { AttributeTarget } from "./attribute-repository.js";
+import { mostSpecificFirst, type AttributeTarget } from "./attribute-repository.js";
 import type { AdminDatabase, ExecutionRow, ExecutionRowPhase, NewExecutionRow, VersionRowState } from "./database.js";
 import { EXECUTION_VIEW_COLUMNS, TERMINAL_EXECUTION_PHASES, type ExecutionViewRow } from "./transformers/execution-transformer.js";
 import type { VersionKey } from "./version-key.js";
@@ -107,21 +107,10 @@ export class ExecutionRepository {
     const row = await trx
       .selectFrom(kind)
       .select(["state", "digest"])
-      .select((eb) =>
+      .select(() =>
         clusterScope === undefined
           ? sql<Uint8Array | null>`null::bytea`.as("cluster_attributes")
-          : eb
-              .selectFrom("matchable_attribute")
-              .select("attributes")
-              .where("resource_type", "=", "execution_cluster_label")
-              .where("project", "=", clusterScope.project)
-              .where("domain", "in", ["", clusterScope.domain])
-              .where("workflow", "in", ["", clusterScope.workflow ?? ""])
-              .where("launch_plan", "in", ["", clusterScope.launchPlan ?? ""])
-              .orderBy(sql`launch_plan <> ''`, "desc")
-              .orderBy(sql`workflow <> ''`, "desc")
-              .orderBy(sql`domain <> ''`, "desc")
-              .limit(1)
+          : mostSpecificFirst(trx.selectFrom("matchable_attribute").select("attributes"), "execution_cluster_label", clusterScope)
               .$asScalar()
               .as("cluster_attributes"),
       )

@@ -5,13 +5,15 @@
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { ResourceEntry } from "../../core/v1/tasks_pb.js";
+import { file_skein_core_v1_tasks } from "../../core/v1/tasks_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file skein/admin/v1/attributes.proto.
  */
 export const file_skein_admin_v1_attributes: GenFile = /*@__PURE__*/
-  fileDesc("Ch9za2Vpbi9hZG1pbi92MS9hdHRyaWJ1dGVzLnByb3RvEg5za2Vpbi5hZG1pbi52MSLnAQoVRXhlY3V0aW9uQ2x1c3RlckxhYmVsEs0BCgV2YWx1ZRgBIAEoCUK9AbpIuQFytgEY/QIysAFeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8oPShbQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8pPyk/JCKxAwoXV29ya2Zsb3dFeGVjdXRpb25Db25maWcSIQoPbWF4X3BhcmFsbGVsaXNtGAEgASgNQgi6SAUqAxiQThKRAgoGbGFiZWxzGAIgAygLMjMuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWcuTGFiZWxzRW50cnlCywG6SMcBmgHDARBAIoQBcoEBGL0CMnxeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8kKjhyNhg/MjJeKFtBLVphLXowLTldKFstQS1aYS16MC05Xy5dezAsNjF9W0EtWmEtejAtOV0pPyk/JBIcCg9vdmVyd3JpdGVfY2FjaGUYAyABKAhIAIgBARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhIKEF9vdmVyd3JpdGVfY2FjaGUipwEKDlBsdWdpbk92ZXJyaWRlEh0KCXRhc2tfdHlwZRgBIAEoCUIKukgHcgUQARiAARIkCgpwbHVnaW5faWRzGAIgAygJQhC6SA2SAQoIARAQIgRyAhABElAKF21pc3NpbmdfcGx1Z2luX2JlaGF2aW9yGAMgASgOMiUuc2tlaW4uYWRtaW4udjEuTWlzc2luZ1BsdWdpbkJlaGF2aW9yQgi6SAWCAQIQASJRCg9QbHVnaW5PdmVycmlkZXMSPgoJb3ZlcnJpZGVzGAEgAygLMh4uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVCC7pICJIBBQgBEIABIvoBChJNYXRjaGluZ0F0dHJpYnV0ZXMSSAoXZXhlY3V0aW9uX2NsdXN0ZXJfbGFiZWwYASABKAsyJS5za2Vpbi5hZG1pbi52MS5FeGVjdXRpb25DbHVzdGVyTGFiZWxIABJMChl3b3JrZmxvd19leGVjdXRpb25fY29uZmlnGAIgASgLMicuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWdIABI7ChBwbHVnaW5fb3ZlcnJpZGVzGAMgASgLMh8uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVzSABCDwoGdGFyZ2V0EgW6SAIIASLdAQoXUHJvamVjdERvbWFpbkF0dHJpYnV0ZXMSPAoHcHJvamVjdBgBIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBI7CgZkb21haW4YAiABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSRwoTbWF0Y2hpbmdfYXR0cmlidXRlcxgDIAEoCzIiLnNrZWluLmFkbWluLnYxLk1hdGNoaW5nQXR0cmlidXRlc0IGukgDyAEBIpoBChFQcm9qZWN0QXR0cmlidXRlcxI8Cgdwcm9qZWN0GAEgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEkcKE21hdGNoaW5nX2F0dHJpYnV0ZXMYAiABKAsyIi5za2Vpbi5hZG1pbi52MS5NYXRjaGluZ0F0dHJpYnV0ZXNCBrpIA8gBASL2AQoSV29ya2Zsb3dBdHRyaWJ1dGVzEjwKB3Byb2plY3QYASABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSOwoGZG9tYWluGAIgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEhwKCHdvcmtmbG93GAMgASgJQgq6SAdyBRABGP8BEkcKE21hdGNoaW5nX2F0dHJpYnV0ZXMYBCABKAsyIi5za2Vpbi5hZG1pbi52MS5NYXRjaGluZ0F0dHJpYnV0ZXNCBrpIA8gBASL7AQoUTGF1bmNoUGxhbkF0dHJpYnV0ZXMSPAoHcHJvamVjdBgBIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBI7CgZkb21haW4YAiABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSHwoLbGF1bmNoX3BsYW4YAyABKAlCCrpIB3IFEAEY/wESRwoTbWF0Y2hpbmdfYXR0cmlidXRlcxgEIAEoCzIiLnNrZWluLmFkbWluLnYxLk1hdGNoaW5nQXR0cmlidXRlc0IGukgDyAEBIqIBCiBNYXRjaGFibGVBdHRyaWJ1dGVzQ29uZmlndXJhdGlvbhIPCgdwcm9qZWN0GAEgASgJEg4KBmRvbWFpbhgCIAEoCRIQCgh3b3JrZmxvdxgDIAEoCRITCgtsYXVuY2hfcGxhbhgEIAEoCRI2CgphdHRyaWJ1dGVzGAUgASgLMiIuc2tlaW4uYWRtaW4udjEuTWF0Y2hpbmdBdHRyaWJ1dGVzKsEBChFNYXRjaGFibGVSZXNvdXJjZRIiCh5NQVRDSEFCTEVfUkVTT1VSQ0VfVU5TUEVDSUZJRUQQABIuCipNQVRDSEFCTEVfUkVTT1VSQ0VfRVhFQ1VUSU9OX0NMVVNURVJfTEFCRUwQARIwCixNQVRDSEFCTEVfUkVTT1VSQ0VfV09SS0ZMT1dfRVhFQ1VUSU9OX0NPTkZJRxACEiYKIk1BVENIQUJMRV9SRVNPVVJDRV9QTFVHSU5fT1ZFUlJJREUQAyqLAQoVTWlzc2luZ1BsdWdpbkJlaGF2aW9yEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VOU1BFQ0lGSUVEEAASIAocTUlTU0lOR19QTFVHSU5fQkVIQVZJT1JfRkFJTBABEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VTRV9ERUZBVUxUEAJiBnByb3RvMw", [file_buf_validate_validate]);
+  fileDesc("Ch9za2Vpbi9hZG1pbi92MS9hdHRyaWJ1dGVzLnByb3RvEg5za2Vpbi5hZG1pbi52MSLnAQoVRXhlY3V0aW9uQ2x1c3RlckxhYmVsEs0BCgV2YWx1ZRgBIAEoCUK9AbpIuQFytgEY/QIysAFeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8oPShbQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8pPyk/JCKxAwoXV29ya2Zsb3dFeGVjdXRpb25Db25maWcSIQoPbWF4X3BhcmFsbGVsaXNtGAEgASgNQgi6SAUqAxiQThKRAgoGbGFiZWxzGAIgAygLMjMuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWcuTGFiZWxzRW50cnlCywG6SMcBmgHDARBAIoQBcoEBGL0CMnxeKFthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8oXC5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/KSovKT9bQS1aYS16MC05XShbLUEtWmEtejAtOV8uXXswLDYxfVtBLVphLXowLTldKT8kKjhyNhg/MjJeKFtBLVphLXowLTldKFstQS1aYS16MC05Xy5dezAsNjF9W0EtWmEtejAtOV0pPyk/JBIcCg9vdmVyd3JpdGVfY2FjaGUYAyABKAhIAIgBARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhIKEF9vdmVyd3JpdGVfY2FjaGUipwEKDlBsdWdpbk92ZXJyaWRlEh0KCXRhc2tfdHlwZRgBIAEoCUIKukgHcgUQARiAARIkCgpwbHVnaW5faWRzGAIgAygJQhC6SA2SAQoIARAQIgRyAhABElAKF21pc3NpbmdfcGx1Z2luX2JlaGF2aW9yGAMgASgOMiUuc2tlaW4uYWRtaW4udjEuTWlzc2luZ1BsdWdpbkJlaGF2aW9yQgi6SAWCAQIQASJRCg9QbHVnaW5PdmVycmlkZXMSPgoJb3ZlcnJpZGVzGAEgAygLMh4uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVCC7pICJIBBQgBEIABIugCChZUYXNrUmVzb3VyY2VBdHRyaWJ1dGVzEqcBCghkZWZhdWx0cxgBIAMoCzIcLnNrZWluLmNvcmUudjEuUmVzb3VyY2VFbnRyeUJ3ukh0ugFsCih0YXNrX3Jlc291cmNlX2F0dHJpYnV0ZXMuZGVmYXVsdHMudW5pcXVlEiJlYWNoIHJlc291cmNlIG1heSBhcHBlYXIgb25seSBvbmNlGhx0aGlzLm1hcChlLCBlLm5hbWUpLnVuaXF1ZSgpkgECEAUSowEKBmxpbWl0cxgCIAMoCzIcLnNrZWluLmNvcmUudjEuUmVzb3VyY2VFbnRyeUJ1ukhyugFqCiZ0YXNrX3Jlc291cmNlX2F0dHJpYnV0ZXMubGltaXRzLnVuaXF1ZRIiZWFjaCByZXNvdXJjZSBtYXkgYXBwZWFyIG9ubHkgb25jZRocdGhpcy5tYXAoZSwgZS5uYW1lKS51bmlxdWUoKZIBAhAFIsYCChJNYXRjaGluZ0F0dHJpYnV0ZXMSSAoXZXhlY3V0aW9uX2NsdXN0ZXJfbGFiZWwYASABKAsyJS5za2Vpbi5hZG1pbi52MS5FeGVjdXRpb25DbHVzdGVyTGFiZWxIABJMChl3b3JrZmxvd19leGVjdXRpb25fY29uZmlnGAIgASgLMicuc2tlaW4uYWRtaW4udjEuV29ya2Zsb3dFeGVjdXRpb25Db25maWdIABI7ChBwbHVnaW5fb3ZlcnJpZGVzGAMgASgLMh8uc2tlaW4uYWRtaW4udjEuUGx1Z2luT3ZlcnJpZGVzSAASSgoYdGFza19yZXNvdXJjZV9hdHRyaWJ1dGVzGAQgASgLMiYuc2tlaW4uYWRtaW4udjEuVGFza1Jlc291cmNlQXR0cmlidXRlc0gAQg8KBnRhcmdldBIFukgCCAEi3QEKF1Byb2plY3REb21haW5BdHRyaWJ1dGVzEjwKB3Byb2plY3QYASABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSOwoGZG9tYWluGAIgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEkcKE21hdGNoaW5nX2F0dHJpYnV0ZXMYAyABKAsyIi5za2Vpbi5hZG1pbi52MS5NYXRjaGluZ0F0dHJpYnV0ZXNCBrpIA8gBASKaAQoRUHJvamVjdEF0dHJpYnV0ZXMSPAoHcHJvamVjdBgBIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBJHChNtYXRjaGluZ19hdHRyaWJ1dGVzGAIgASgLMiIuc2tlaW4uYWRtaW4udjEuTWF0Y2hpbmdBdHRyaWJ1dGVzQga6SAPIAQEi9gEKEldvcmtmbG93QXR0cmlidXRlcxI8Cgdwcm9qZWN0GAEgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEjsKBmRvbWFpbhgCIAEoCUIrukgociYyJF5bYS16MC05XShbLWEtejAtOV17MCw2MX1bYS16MC05XSk/JBIcCgh3b3JrZmxvdxgDIAEoCUIKukgHcgUQARj/ARJHChNtYXRjaGluZ19hdHRyaWJ1dGVzGAQgASgLMiIuc2tlaW4uYWRtaW4udjEuTWF0Y2hpbmdBdHRyaWJ1dGVzQga6SAPIAQEi+wEKFExhdW5jaFBsYW5BdHRyaWJ1dGVzEjwKB3Byb2plY3QYASABKAlCK7pIKHImMiReW2EtejAtOV0oWy1hLXowLTldezAsNjF9W2EtejAtOV0pPyQSOwoGZG9tYWluGAIgASgJQiu6SChyJjIkXlthLXowLTldKFstYS16MC05XXswLDYxfVthLXowLTldKT8kEh8KC2xhdW5jaF9wbGFuGAMgASgJQgq6SAdyBRABGP8BEkcKE21hdGNoaW5nX2F0dHJpYnV0ZXMYBCABKAsyIi5za2Vpbi5hZG1pbi52MS5NYXRjaGluZ0F0dHJpYnV0ZXNCBrpIA8gBASKiAQogTWF0Y2hhYmxlQXR0cmlidXRlc0NvbmZpZ3VyYXRpb24SDwoHcHJvamVjdBgBIAEoCRIOCgZkb21haW4YAiABKAkSEAoId29ya2Zsb3cYAyABKAkSEwoLbGF1bmNoX3BsYW4YBCABKAkSNgoKYXR0cmlidXRlcxgFIAEoCzIiLnNrZWluLmFkbWluLnYxLk1hdGNoaW5nQXR0cmlidXRlcyrnAQoRTWF0Y2hhYmxlUmVzb3VyY2USIgoeTUFUQ0hBQkxFX1JFU09VUkNFX1VOU1BFQ0lGSUVEEAASLgoqTUFUQ0hBQkxFX1JFU09VUkNFX0VYRUNVVElPTl9DTFVTVEVSX0xBQkVMEAESMAosTUFUQ0hBQkxFX1JFU09VUkNFX1dPUktGTE9XX0VYRUNVVElPTl9DT05GSUcQAhImCiJNQVRDSEFCTEVfUkVTT1VSQ0VfUExVR0lOX09WRVJSSURFEAMSJAogTUFUQ0hBQkxFX1JFU09VUkNFX1RBU0tfUkVTT1VSQ0UQBCqLAQoVTWlzc2luZ1BsdWdpbkJlaGF2aW9yEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VOU1BFQ0lGSUVEEAASIAocTUlTU0lOR19QTFVHSU5fQkVIQVZJT1JfRkFJTBABEicKI01JU1NJTkdfUExVR0lOX0JFSEFWSU9SX1VTRV9ERUZBVUxUEAJiBnByb3RvMw", [file_buf_validate_validate, file_skein_core_v1_tasks]);
 
 /**
  * Routes executions to clusters matching a label selector.
@@ -127,6 +129,37 @@ export const PluginOverridesSchema: GenMessage<PluginOverrides> = /*@__PURE__*/
   messageDesc(file_skein_admin_v1_attributes, 3);
 
 /**
+ * Compute resources for the tasks of an execution. A resource the task template neither requests
+ * nor limits gets its default; every request and limit, the task's own included, is then capped
+ * at the limit of its resource. For a resource listed in both, the limit must not be below the
+ * default.
+ *
+ * @generated from message skein.admin.v1.TaskResourceAttributes
+ */
+export type TaskResourceAttributes = Message<"skein.admin.v1.TaskResourceAttributes"> & {
+  /**
+   * The amount used for a resource the task does not set; each resource at most once.
+   *
+   * @generated from field: repeated skein.core.v1.ResourceEntry defaults = 1;
+   */
+  defaults: ResourceEntry[];
+
+  /**
+   * The most a task may request or be limited to, per resource; each resource at most once.
+   *
+   * @generated from field: repeated skein.core.v1.ResourceEntry limits = 2;
+   */
+  limits: ResourceEntry[];
+};
+
+/**
+ * Describes the message skein.admin.v1.TaskResourceAttributes.
+ * Use `create(TaskResourceAttributesSchema)` to create a new message.
+ */
+export const TaskResourceAttributesSchema: GenMessage<TaskResourceAttributes> = /*@__PURE__*/
+  messageDesc(file_skein_admin_v1_attributes, 4);
+
+/**
  * The payload of one attribute; which field is set decides its MatchableResource.
  *
  * @generated from message skein.admin.v1.MatchingAttributes
@@ -161,6 +194,14 @@ export type MatchingAttributes = Message<"skein.admin.v1.MatchingAttributes"> & 
      */
     value: PluginOverrides;
     case: "pluginOverrides";
+  } | {
+    /**
+     * Payload of MATCHABLE_RESOURCE_TASK_RESOURCE.
+     *
+     * @generated from field: skein.admin.v1.TaskResourceAttributes task_resource_attributes = 4;
+     */
+    value: TaskResourceAttributes;
+    case: "taskResourceAttributes";
   } | { case: undefined; value?: undefined };
 };
 
@@ -169,7 +210,7 @@ export type MatchingAttributes = Message<"skein.admin.v1.MatchingAttributes"> & 
  * Use `create(MatchingAttributesSchema)` to create a new message.
  */
 export const MatchingAttributesSchema: GenMessage<MatchingAttributes> = /*@__PURE__*/
-  messageDesc(file_skein_admin_v1_attributes, 4);
+  messageDesc(file_skein_admin_v1_attributes, 5);
 
 /**
  * An attribute attached to one domain of one project.
@@ -204,7 +245,7 @@ export type ProjectDomainAttributes = Message<"skein.admin.v1.ProjectDomainAttri
  * Use `create(ProjectDomainAttributesSchema)` to create a new message.
  */
 export const ProjectDomainAttributesSchema: GenMessage<ProjectDomainAttributes> = /*@__PURE__*/
-  messageDesc(file_skein_admin_v1_attributes, 5);
+  messageDesc(file_skein_admin_v1_attributes, 6);
 
 /**
  * An attribute attached to a whole project, all domains included. Project and domain attributes
@@ -233,7 +274,7 @@ export type ProjectAttributes = Message<"skein.admin.v1.ProjectAttributes"> & {
  * Use `create(ProjectAttributesSchema)` to create a new message.
  */
 export const ProjectAttributesSchema: GenMessage<ProjectAttributes> = /*@__PURE__*/
-  messageDesc(file_skein_admin_v1_attributes, 6);
+  messageDesc(file_skein_admin_v1_attributes, 7);
 
 /**
  * An attribute attached to every version of one workflow name in one project and domain. It takes
@@ -276,7 +317,7 @@ export type WorkflowAttributes = Message<"skein.admin.v1.WorkflowAttributes"> & 
  * Use `create(WorkflowAttributesSchema)` to create a new message.
  */
 export const WorkflowAttributesSchema: GenMessage<WorkflowAttributes> = /*@__PURE__*/
-  messageDesc(file_skein_admin_v1_attributes, 7);
+  messageDesc(file_skein_admin_v1_attributes, 8);
 
 /**
  * An attribute attached to every version of one launch plan name in one project and domain: the
@@ -319,7 +360,7 @@ export type LaunchPlanAttributes = Message<"skein.admin.v1.LaunchPlanAttributes"
  * Use `create(LaunchPlanAttributesSchema)` to create a new message.
  */
 export const LaunchPlanAttributesSchema: GenMessage<LaunchPlanAttributes> = /*@__PURE__*/
-  messageDesc(file_skein_admin_v1_attributes, 8);
+  messageDesc(file_skein_admin_v1_attributes, 9);
 
 /**
  * One stored attribute with the scope it is attached to, as listed by ListMatchableAttributes.
@@ -370,7 +411,7 @@ export type MatchableAttributesConfiguration = Message<"skein.admin.v1.Matchable
  * Use `create(MatchableAttributesConfigurationSchema)` to create a new message.
  */
 export const MatchableAttributesConfigurationSchema: GenMessage<MatchableAttributesConfiguration> = /*@__PURE__*/
-  messageDesc(file_skein_admin_v1_attributes, 9);
+  messageDesc(file_skein_admin_v1_attributes, 10);
 
 /**
  * The kinds of settings that can be attached to a project, a project and domain, a workflow name
@@ -408,6 +449,13 @@ export enum MatchableResource {
    * @generated from enum value: MATCHABLE_RESOURCE_PLUGIN_OVERRIDE = 3;
    */
   PLUGIN_OVERRIDE = 3,
+
+  /**
+   * Default and maximum compute resources of tasks (payload TaskResourceAttributes).
+   *
+   * @generated from enum value: MATCHABLE_RESOURCE_TASK_RESOURCE = 4;
+   */
+  TASK_RESOURCE = 4,
 }
 
 /**
