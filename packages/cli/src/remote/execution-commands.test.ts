@@ -170,7 +170,7 @@ describe("following and operating remote executions", () => {
     const unfinished = await admin.skein("recover", "mended");
     expect(unfinished.code).toBe(1);
     expect(unfinished.err).toContain('"default/development/mended" is QUEUED; only finished executions can be recovered');
-    // Relaunch, as in Flyte, runs any execution again, finished or not.
+    // Relaunch runs any execution again, finished or not.
     expect(await admin.skein("relaunch", "mended", "--name", "rerun-of-mended")).toMatchObject({ code: 0, out: "rerun-of-mended\n" });
     // Repeating a request is safe (it names the execution it made); a name taken by another
     // request, an unknown execution and a malformed name are errors.

@@ -54,7 +54,7 @@ type Trx = Transaction<AdminDatabase>;
 const invalidDataClasses = new Set(["22", "23", "54"]);
 
 /**
- * Applies events in order with Flyte's transition rules (see event.proto). A batch is one
+ * Applies events in order under the transition rules of event.proto. A batch is one
  * transaction that reads every execution, node and attempt it touches up front (executions locked,
  * in key order), judges the events in memory and writes the final rows in a few multi-row
  * statements; if that transaction fails, each event is retried in its own transaction so that one

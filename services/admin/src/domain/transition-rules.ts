@@ -2,7 +2,7 @@ import { NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "
 import { isTerminalNodePhase, isTerminalTaskPhase, isTerminalWorkflowPhase } from "@skein/engine";
 import { accepted, verdict, type EventVerdict } from "./event-outcome.js";
 
-// Flyte's phase transition rules for events, as pure functions of the stored state and the event.
+// The phase transition rules for events, as pure functions of the stored state and the event.
 // Order of checks (event.proto): duplicates first (so that replaying a batch is harmless, terminal
 // events included), then terminal finality, then the remaining illegal transitions. Phases may
 // otherwise skip ahead (SUCCEEDED may arrive without RUNNING): events are reports of what already
