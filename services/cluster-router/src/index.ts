@@ -1,2 +1,10 @@
 export { loadRouterConfig, routerConfigSchema } from "./config.js";
 export type { RouterConfig } from "./config.js";
+export type { RouterContext } from "./context.js";
+export { createLocalWakeUps } from "./domain/wake-ups.js";
+export type { ClusterWakeUps } from "./domain/wake-ups.js";
+export { startClusterRouter } from "./main.js";
+export type { RunningClusterRouter, StartClusterRouterOptions } from "./main.js";
+export { migrateRouterToLatest } from "./migrations/index.js";
+export { setup } from "./setup.js";
+export type { RouterService } from "./setup.js";
