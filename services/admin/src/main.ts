@@ -5,6 +5,7 @@ import {
   serveConnect,
   systemClock,
   type Clock,
+  type Logger,
   type LogSink,
 } from "@skein/server";
 import { openBlobStore, type BlobStore } from "@skein/blob";
@@ -14,6 +15,7 @@ import type { AdminConfig } from "./config.js";
 import { openAdminDatabase } from "./database.js";
 import type { ExecutionDispatcher } from "./domain/execution-dispatcher.js";
 import { InProcessDispatcher } from "./domain/in-process-dispatcher.js";
+import { RouterDispatcher } from "./domain/router-dispatcher.js";
 import { setup } from "./setup.js";
 
 export interface StartAdminOptions {
@@ -21,7 +23,10 @@ export interface StartAdminOptions {
   /** Where log lines go; JSON lines on stderr by default. */
   readonly logSink?: LogSink;
   readonly clock?: Clock;
-  /** The data plane's door; an in-process stand-in that keeps executions QUEUED by default. */
+  /**
+   * The data plane's door. Default: the cluster router at `config.routerEndpoint` when set, else an
+   * in-process stand-in that keeps executions QUEUED.
+   */
   readonly dispatcher?: ExecutionDispatcher;
 }
 
@@ -45,7 +50,7 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
   const stop = new AbortController();
   let loops: Promise<void>[] = [];
   try {
-    const dispatcher = options.dispatcher ?? new InProcessDispatcher();
+    const dispatcher = options.dispatcher ?? dataPlane(config, logger);
     const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher });
     loops = service.loops.map((loop) =>
       loop.run(stop.signal).catch((error: unknown) => {
@@ -67,6 +72,7 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
         await server.close();
         stop.abort();
         await Promise.all(loops);
+        if (dispatcher instanceof RouterDispatcher && options.dispatcher === undefined) dispatcher.close();
         await database.close();
       },
     };
@@ -76,6 +82,13 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
     await database.close();
     throw error;
   }
+}
+
+/** The cluster router when one is configured; otherwise the in-process stand-in (executions stay QUEUED). */
+function dataPlane(config: AdminConfig, logger: Logger): ExecutionDispatcher {
+  if (config.routerEndpoint === undefined) return new InProcessDispatcher();
+  logger.info("dispatching executions through the cluster router", { endpoint: config.routerEndpoint });
+  return new RouterDispatcher({ endpoint: config.routerEndpoint, logger });
 }
 
 /** The configured blob store, or `file://<dataDir>/blobs` when none is configured. */

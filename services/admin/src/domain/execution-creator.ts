@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { BlobStore } from "@skein/blob";
 import { ResourceType, type Identifier, type LiteralMap, type NodeExecutionIdentifier, type WorkflowExecutionIdentifier } from "@skein/idl";
-import { CreateExecutionRequestSchema, ExecutionSpecSchema, MatchingAttributesSchema, type Domain, type ExecutionMode } from "@skein/idl/admin/v1";
+import { CreateExecutionRequestSchema, ExecutionSpecSchema, MatchingAttributesSchema, type Domain, type ExecutionMode, type ExecutionSpec } from "@skein/idl/admin/v1";
 import { hashMessage } from "@skein/engine";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, type Clock, type Logger } from "@skein/server";
 import type { Kysely } from "kysely";
@@ -16,7 +16,7 @@ import { launchPlanSpecFromRow } from "../repositories/transformers/launch-plan-
 import { versionKeyText } from "../repositories/version-key.js";
 import { decideAdmission, type Admission } from "./concurrency.js";
 import { executionModeToRow } from "./execution-mode.js";
-import type { ExecutionDispatcher } from "./execution-dispatcher.js";
+import type { ClusterSelection, ExecutionDispatcher } from "./execution-dispatcher.js";
 import { literalMapRef, storeLiteralMap, type StoredLiteralMap } from "./execution-data.js";
 import { randomExecutionName } from "./execution-name.js";
 import { BoundedCache, launchPlanTarget, taskTarget, type ExecutionTarget } from "./execution-target.js";
@@ -148,7 +148,7 @@ export class ExecutionCreator {
       const admission: Admission = target.concurrency === undefined ? { kind: "admitted" } : await decideAdmission(deps.executions, target.concurrency.name, target.concurrency.policy, trx);
       // Dispatch is idempotent per execution key, so handing over before the insert is safe even if
       // the insert then finds the name taken; a refused hand-off rolls the whole creation back.
-      const placed = admission.kind === "admitted" ? await deps.dispatcher.dispatch(key) : undefined;
+      const placed = admission.kind === "admitted" ? await deps.dispatcher.dispatch(key, selectionOf(spec)) : undefined;
       const inserted = await deps.executions.insertNew(
         {
           ...key,
@@ -228,7 +228,7 @@ export class ExecutionCreator {
         const policy = launchPlanSpecFromRow(await deps.launchPlans.get({ ...name, version: next.target_version }, trx)).concurrencyPolicy;
         if (policy !== undefined && (await deps.executions.countInFlight(name, trx)) >= policy.max) return true;
         const key = { project: next.project, domain: next.domain, name: next.name };
-        const placed = await deps.dispatcher.dispatch(key);
+        const placed = await deps.dispatcher.dispatch(key, selectionOf(fromBinary(ExecutionSpecSchema, next.spec)));
         await deps.executions.markAdmitted(key, placed.cluster, placed.epoch, deps.clock.now(), trx);
         return false;
       });
@@ -294,6 +294,11 @@ function targetCacheKey(id: Identifier): string {
 
 function archivedLaunchPlan(input: CreationInput): ConnectError {
   return failedPrecondition(`${input.targetField}: launch plan ${input.target.name}@${input.target.version} is archived; restore it to run it`);
+}
+
+/** The placement the stored spec asks for (explicit cluster, else resolved label). */
+function selectionOf(spec: ExecutionSpec): ClusterSelection {
+  return { targetCluster: spec.targetCluster, clusterLabel: spec.executionClusterLabel };
 }
 
 /** The cluster label an EXECUTION_CLUSTER_LABEL attribute names; "" when there is none. */

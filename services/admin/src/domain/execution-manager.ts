@@ -129,8 +129,8 @@ export class ExecutionManager {
 
   /**
    * Moves the execution to ABORTING and tells its cluster, in one transaction (a failed hand-off
-   * leaves the phase as it was). An execution still held back by a QUEUE policy never reached a
-   * cluster, so it goes straight to ABORTED.
+   * leaves the phase as it was). An execution still held back by a QUEUE policy, or one the data
+   * plane never placed on a cluster, goes straight to ABORTED.
    */
   async terminate(req: TerminateExecutionRequest): Promise<TerminateExecutionResponse> {
     const key = keyOf(req.id);
@@ -146,7 +146,10 @@ export class ExecutionManager {
         await deps.executions.setPhase(key, "aborted", "terminated while waiting for a concurrency slot", now, trx);
         return;
       }
-      await deps.dispatcher.terminate(key, req.cause);
+      // No cluster ever took it (the router held it pending): none will report its end.
+      if ((await deps.dispatcher.terminate(key, req.cause)) === "unplaced") {
+        await deps.executions.setPhase(key, "aborted", "terminated before any cluster took it", now, trx);
+      }
     });
     deps.logger.info("execution termination requested", { execution: executionKeyText(key) });
     return create(TerminateExecutionResponseSchema, {});

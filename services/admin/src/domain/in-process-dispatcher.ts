@@ -1,4 +1,4 @@
-import type { DispatchResult, ExecutionDispatcher, ExecutionRef } from "./execution-dispatcher.js";
+import type { DispatchResult, ExecutionDispatcher, ExecutionRef, TerminationOutcome } from "./execution-dispatcher.js";
 
 /** One call the in-process dispatcher received. */
 export type DispatcherCall =
@@ -42,9 +42,10 @@ export class InProcessDispatcher implements ExecutionDispatcher {
     return { cluster: this.cluster, epoch };
   }
 
-  async terminate(execution: ExecutionRef, cause: string): Promise<void> {
+  async terminate(execution: ExecutionRef, cause: string): Promise<TerminationOutcome> {
     this.#maybeFail();
     this.calls.push({ kind: "terminate", execution, cause });
+    return "stopping";
   }
 
   #maybeFail(): void {

@@ -19,6 +19,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "@skein/testing";
 import type { Kysely } from "kysely";
 import { loadAdminConfig, type AdminConfig } from "../config.js";
+import type { ExecutionDispatcher } from "../domain/execution-dispatcher.js";
 import { InProcessDispatcher } from "../domain/in-process-dispatcher.js";
 import type { AdminDatabase } from "../repositories/database.js";
 import { migrateAdminToLatest } from "../migrations/index.js";
@@ -48,8 +49,13 @@ export interface InProcessAdmin {
   destroy(): Promise<void>;
 }
 
+export interface InProcessAdminOptions {
+  /** Replaces the in-process stand-in as admin's data plane (then `InProcessAdmin.dispatcher` sees no calls). */
+  readonly dispatcher?: ExecutionDispatcher;
+}
+
 /** Admin's handlers behind the same interceptors as the real server, called in-process. */
-export async function createInProcessAdmin(configOverrides: Partial<AdminConfig> = {}): Promise<InProcessAdmin> {
+export async function createInProcessAdmin(configOverrides: Partial<AdminConfig> = {}, options: InProcessAdminOptions = {}): Promise<InProcessAdmin> {
   const database = await createTestDatabase();
   const blobDir = await mkdtemp(path.join(tmpdir(), "skein-admin-blobs-"));
   const blobs = new FileBlobStore(blobDir);
@@ -64,7 +70,7 @@ export async function createInProcessAdmin(configOverrides: Partial<AdminConfig>
   try {
     const config = { ...loadAdminConfig({}, {}), ...configOverrides };
     const db = database.db as Kysely<AdminDatabase>;
-    const service = await setup({ db, logger, clock, config, blobs, dispatcher });
+    const service = await setup({ db, logger, clock, config, blobs, dispatcher: options.dispatcher ?? dispatcher });
     return { client: inProcessClient(service, logger), clock, logs: sink.records, db, blobs, dispatcher, loops: service.loops, destroy };
   } catch (error) {
     await destroy();
