@@ -76,6 +76,19 @@ describe("a terminal workflow event under a QUEUE concurrency policy", () => {
     await admin.client.createWorkflowEvent({ event: workflowEvent("second", W.ABORTED, 3, local) });
     expect(await admission("third")).toEqual({ admission: "admitted", cluster: "local" });
   });
+
+  it("tells the data plane once that each finished execution's slot is free", async () => {
+    // "first" succeeded and "second" aborted above; their replayed terminal events released nothing more.
+    expect(admin.dispatcher.released()).toEqual([exec("first"), exec("second")]);
+    expect(await outcomes(workflowEvent("third", W.RUNNING, 1, local))).toEqual([O.ACCEPTED]);
+    expect(admin.dispatcher.released()).toEqual([exec("first"), exec("second")]);
+    // A data plane that cannot be reached does not refuse the event: it is stored all the same.
+    admin.dispatcher.failNext(new Error("router down"));
+    expect(await outcomes(workflowEvent("third", W.FAILED, 2, local))).toEqual([O.ACCEPTED]);
+    expect(admin.logs).toContainEqual(expect.objectContaining({ msg: "could not tell the data plane an execution finished" }));
+    expect(await outcomes(workflowEvent("third", W.FAILED, 2, local))).toEqual([O.DUPLICATE]);
+    expect(admin.dispatcher.released()).toEqual([exec("first"), exec("second")]);
+  });
 });
 
 const big = (tag: string): Literal => stringLiteral(`${tag}:${"x".repeat(2 * INLINE_MAX)}`);

@@ -39,12 +39,16 @@ export interface EventIngestionDeps {
    * is taken at once rather than at the admission loop's next round.
    */
   readonly admission?: { promoteWaiting(name: LaunchPlanNameKey): Promise<number> };
+  /** Told, after the commit, of every execution a batch finished, so its cluster slot is freed. */
+  readonly dataPlane?: { release(execution: ExecutionKey): Promise<void> };
 }
 
 /** What a committed batch touched: executions to wake watchers of, launch plans with a freed slot. */
 interface BatchEffects {
   readonly touched: Set<string>;
   readonly finished: Map<string, LaunchPlanNameKey>;
+  /** Executions that reached a terminal phase in this batch. */
+  readonly ended: ExecutionKey[];
 }
 
 type Trx = Transaction<AdminDatabase>;
@@ -93,11 +97,26 @@ export class EventIngestion {
   }
 
   async #transaction(parsed: readonly ParsedEvent[]): Promise<EventVerdict[]> {
-    const effects: BatchEffects = { touched: new Set(), finished: new Map() };
+    const effects: BatchEffects = { touched: new Set(), finished: new Map(), ended: [] };
     const results = await this.deps.db.transaction().execute((trx) => new BatchApplier(this.deps, trx, effects).run(parsed));
     this.deps.notifier.publish(effects.touched);
+    await this.#release(effects.ended);
     await this.#admitWaiting(effects.finished.values());
     return results;
+  }
+
+  // Best effort, like admission: the events are stored; a release the data plane missed leaves
+  // its slot taken until the execution is released again (a replayed terminal event does not).
+  async #release(ended: readonly ExecutionKey[]): Promise<void> {
+    const { dataPlane, logger } = this.deps;
+    if (dataPlane === undefined) return;
+    for (const execution of ended) {
+      try {
+        await dataPlane.release(execution);
+      } catch (error) {
+        logger.warn("could not tell the data plane an execution finished", { execution: executionKeyText(execution), error: String(error) });
+      }
+    }
   }
 
   // The events are stored whatever happens here: a failure only leaves the waiting executions to
@@ -256,9 +275,12 @@ class BatchApplier {
         .executeTakeFirstOrThrow();
       this.#executions.set(key, row);
       this.effects.touched.add(key);
-      if (isTerminalRowPhase(row.phase) && !isTerminalRowPhase(execution.phase) && row.target_kind === "launch_plan") {
-        const name = { project: row.target_project, domain: row.target_domain, name: row.target_name };
-        this.effects.finished.set(executionKeyOf(name), name);
+      if (isTerminalRowPhase(row.phase) && !isTerminalRowPhase(execution.phase)) {
+        this.effects.ended.push({ project: row.project, domain: row.domain, name: row.name });
+        if (row.target_kind === "launch_plan") {
+          const name = { project: row.target_project, domain: row.target_domain, name: row.target_name };
+          this.effects.finished.set(executionKeyOf(name), name);
+        }
       }
     }
     return result;

@@ -49,6 +49,7 @@ export function eventManagers(ctx: AdminContext, logger: Logger, options: EventM
     clock: ctx.clock,
     logger: logger.child("admin.events"),
     data,
+    dataPlane: ctx.dispatcher,
     ...(options.admission !== undefined ? { admission: options.admission } : {}),
   });
   return {

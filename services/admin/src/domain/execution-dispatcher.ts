@@ -34,12 +34,14 @@ export type TerminationOutcome = "stopping" | "unplaced";
 
 /**
  * Admin's one door to the data plane. `dispatch` hands over an execution that was recorded and
- * admitted; `terminate` asks its cluster to stop it. Both must be safe to call twice for the same
- * execution (admin may retry after a crash between recording and dispatching).
+ * admitted; `terminate` asks its cluster to stop it; `release` says it finished, so its cluster's
+ * capacity is free again. All must be safe to call twice for the same execution (admin may retry
+ * after a crash between recording and dispatching, and events may be replayed).
  */
 export interface ExecutionDispatcher {
   dispatch(execution: ExecutionRef, selection: ClusterSelection): Promise<DispatchResult>;
   terminate(execution: ExecutionRef, cause: string): Promise<TerminationOutcome>;
+  release(execution: ExecutionRef): Promise<void>;
 }
 
 /** The ref of an API execution id. */

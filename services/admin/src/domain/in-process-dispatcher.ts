@@ -3,7 +3,8 @@ import type { DispatchResult, ExecutionDispatcher, ExecutionRef, TerminationOutc
 /** One call the in-process dispatcher received. */
 export type DispatcherCall =
   | { readonly kind: "dispatch"; readonly execution: ExecutionRef }
-  | { readonly kind: "terminate"; readonly execution: ExecutionRef; readonly cause: string };
+  | { readonly kind: "terminate"; readonly execution: ExecutionRef; readonly cause: string }
+  | { readonly kind: "release"; readonly execution: ExecutionRef };
 
 /**
  * The data plane's stand-in until a cluster router is configured: it records every hand-off and
@@ -40,6 +41,16 @@ export class InProcessDispatcher implements ExecutionDispatcher {
     const epoch = this.#epochs.get(key) ?? 1n;
     this.#epochs.set(key, epoch);
     return { cluster: this.cluster, epoch };
+  }
+
+  /** Executions reported finished so far, in order. */
+  released(): ExecutionRef[] {
+    return this.calls.flatMap((c) => (c.kind === "release" ? [c.execution] : []));
+  }
+
+  async release(execution: ExecutionRef): Promise<void> {
+    this.#maybeFail();
+    this.calls.push({ kind: "release", execution });
   }
 
   async terminate(execution: ExecutionRef, cause: string): Promise<TerminationOutcome> {

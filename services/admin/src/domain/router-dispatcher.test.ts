@@ -15,6 +15,7 @@ import { startAdmin } from "../main.js";
 import { ProjectRepository } from "../repositories/project-repository.js";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { failure } from "../test-support/call-failure.js";
+import { batch, workflowEvent } from "../test-support/event-fixtures.js";
 import { DOMAIN, id, inputs, int, PROJECT, registerLaunchPlan, registerWorld } from "../test-support/execution-fixtures.js";
 import { configuredDomains } from "./domains.js";
 import { executionManagers } from "./execution-managers.js";
@@ -155,6 +156,17 @@ describe("executions placed by the cluster router", () => {
     expect(assignment).toMatchObject({ state: AssignmentState.ACTIVE, clusterId: "west-gpu", termination: { cause: "no longer needed" } });
     expect(await dispatcher.terminate(exec("stopme"), "asked again")).toBe("stopping");
     expect((await assignmentOf("stopme"))?.termination?.cause).toBe("no longer needed");
+  });
+
+  it("releases the assignment when the owning cluster reports the end, freeing its slot", async () => {
+    await run("finishes", { executionClusterLabel: "gpu" });
+    const owner = { producerId: "west-gpu", epoch: 1n };
+    const events = batch(workflowEvent("finishes", WorkflowExecutionPhase.RUNNING, 1, owner), workflowEvent("finishes", WorkflowExecutionPhase.SUCCEEDED, 2, owner));
+    await admin.client.createEvents({ events });
+    expect(await assignmentOf("finishes")).toMatchObject({ state: AssignmentState.RELEASED, clusterId: "west-gpu" });
+    // Releasing again (a retried notification) is harmless.
+    await dispatcher.release(exec("finishes"));
+    expect(await assignmentOf("finishes")).toMatchObject({ state: AssignmentState.RELEASED });
   });
 
   it("ends an execution no cluster took at once: ABORTED, its pending assignment released", async () => {

@@ -95,6 +95,16 @@ export class RouterDispatcher implements ExecutionDispatcher {
     return assignment.state === AssignmentState.RELEASED && assignment.clusterId === "" ? "unplaced" : "stopping";
   }
 
+  /** Tells the router the execution finished; an assignment it does not know is already gone. */
+  async release(execution: ExecutionRef): Promise<void> {
+    try {
+      await this.#client.releaseAssignment({ executionId: execution });
+    } catch (error) {
+      const failure = ConnectError.from(error);
+      if (failure.code !== Code.NotFound) throw this.#unavailable(failure);
+    }
+  }
+
   /** Closes the connection to the router; calls made afterwards fail. */
   close(): void {
     this.#sessions.abort();
