@@ -4,7 +4,10 @@ import { resolveEndpoint } from "@skein/sdk";
 import { endpointFlag, endpointOption } from "./remote/command-options.js";
 import { addRemoteCommands } from "./remote/commands.js";
 import { runCommand } from "./run/run-command.js";
-import { serveAdmin } from "./serve/serve-command.js";
+import { serveCommand, serveFlagHelp } from "./serve/serve-command.js";
+import { serviceNames } from "./serve/services.js";
+import { addCacheCommand } from "./cache/cache-command.js";
+import { addClusterCommand } from "./cluster/cluster-command.js";
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line or an input was invalid. */
 export const EXIT_OK = 0;
@@ -57,21 +60,18 @@ export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Comm
 
   program
     .command("serve")
-    .description("run one service on its own (today: admin)")
-    .argument("<service>", "the service to run: admin")
-    .option("--host <host>", "interface to listen on (default 127.0.0.1; env SKEIN_ADMIN_HOST)")
-    .option("--port <port>", "port to listen on (default 8088; env SKEIN_ADMIN_PORT)")
+    .description("run one service on its own, against DATABASE_URL or embedded PostgreSQL")
+    .argument("<service>", `the service to run: ${serviceNames.join(" | ")}`)
+    .option("--host <host>", serveFlagHelp("host"))
+    .option("--port <port>", serveFlagHelp("port"))
     .option("--data-dir <dir>", "where embedded state lives (default .skein; env SKEIN_DATA_DIR)")
     .action(async (service: string, options: { host?: string; port?: string; dataDir?: string }) => {
-      if (service !== "admin") {
-        io.err(`error: serve: "${service}" is not a service that can run on its own yet (available: admin)\n`);
-        outcome.code = EXIT_USAGE;
-        return;
-      }
-      outcome.code = await serveAdmin(options, { out: io.out, err: io.err, env: io.env, abort: io.abort });
+      outcome.code = await serveCommand(service, options, { out: io.out, err: io.err, env: io.env, abort: io.abort });
     });
 
   addRemoteCommands(program, io, outcome);
+  addClusterCommand(program, io, outcome);
+  addCacheCommand(program, io, outcome);
 
   return program;
 }

@@ -10,7 +10,8 @@ const EXIT_USAGE = 2;
 // Node's fetch and http report a refused or dropped connection through these codes.
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
 
-function networkCode(error: unknown, depth = 0): string | undefined {
+/** The network error code somewhere in an error's causes (a refused or dropped connection), if any. */
+export function networkCode(error: unknown, depth = 0): string | undefined {
   if (depth > 5 || typeof error !== "object" || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
