@@ -98,6 +98,31 @@ describe("CreateExecution with a known target version", () => {
     expect(await labelOf("placed-6")).toBe("");
   });
 
+  it("takes parallelism, labels and cache overwrite from the request, else the launch plan, else the most specific execution config attribute, else the server", async () => {
+    const config = (init: { maxParallelism?: number; labels?: Record<string, string>; overwriteCache?: boolean }) => ({
+      target: { case: "workflowExecutionConfig" as const, value: init },
+    });
+    const lp = await registerLaunchPlan(admin.client, "configured", { labels: { owner: "plan" } });
+    const specOf = async (name: string) => (await admin.client.getExecution({ id: exec(name) })).execution?.spec;
+    await run("configured-1", lp);
+    // The server's default parallelism (25); the launch plan's labels.
+    expect(await specOf("configured-1")).toMatchObject({ maxParallelism: 25, labels: { owner: "plan" }, overwriteCache: false });
+
+    await admin.client.updateProjectAttributes({ attributes: { project: PROJECT, matchingAttributes: config({ maxParallelism: 7, labels: { team: "ml", owner: "project" }, overwriteCache: true }) } });
+    await run("configured-2", lp);
+    // The launch plan's own label wins over the attribute's; the attribute fills the rest.
+    expect(await specOf("configured-2")).toMatchObject({ maxParallelism: 7, labels: { team: "ml", owner: "plan" }, overwriteCache: true });
+
+    await admin.client.updateWorkflowAttributes({ attributes: { project: PROJECT, domain: DOMAIN, workflow: "wf", matchingAttributes: config({ maxParallelism: 3 }) } });
+    await run("configured-3", lp);
+    expect(await specOf("configured-3")).toMatchObject({ maxParallelism: 3, labels: { owner: "plan" }, overwriteCache: false });
+
+    await admin.client.createExecution({ project: PROJECT, domain: DOMAIN, name: "configured-4", target: { case: "launchPlanId", value: lp }, inputs: inputs({ x: int(1) }), maxParallelism: 2, labels: { owner: "me" } });
+    expect(await specOf("configured-4")).toMatchObject({ maxParallelism: 2, labels: { owner: "me" } });
+    await admin.client.deleteWorkflowAttributes({ project: PROJECT, domain: DOMAIN, workflow: "wf", resourceType: MatchableResource.WORKFLOW_EXECUTION_CONFIG });
+    await admin.client.deleteProjectAttributes({ project: PROJECT, resourceType: MatchableResource.WORKFLOW_EXECUTION_CONFIG });
+  });
+
   it("refuses an unknown project before a target of another project, and an unknown task", async () => {
     const ghost = await failure(admin.client.createExecution({ project: "ghost", domain: DOMAIN, target: { case: "launchPlanId", value: id(ResourceType.LAUNCH_PLAN, "placed") } }));
     expect(ghost).toMatchObject({ code: Code.NotFound, rawMessage: 'project "ghost" not found' });

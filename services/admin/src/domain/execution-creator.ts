@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { BlobStore } from "@skein/blob";
 import { ResourceType, type Identifier, type LiteralMap, type NodeExecutionIdentifier, type WorkflowExecutionIdentifier } from "@skein/idl";
-import { CreateExecutionRequestSchema, ExecutionSpecSchema, MatchingAttributesSchema, type Domain, type ExecutionMode, type ExecutionSpec } from "@skein/idl/admin/v1";
+import { CreateExecutionRequestSchema, ExecutionSpecSchema, MatchingAttributesSchema, type Domain, type ExecutionMode, type ExecutionSpec, type WorkflowExecutionConfig } from "@skein/idl/admin/v1";
 import { hashMessage } from "@skein/engine";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, type Clock, type Logger } from "@skein/server";
 import type { Kysely } from "kysely";
@@ -115,19 +115,22 @@ export class ExecutionCreator {
       if (cached !== undefined) await this.#load(input);
       return { id: key, created: prepared.created };
     }
-    const { storedInputs, storedUserInputs, digest, labels, parent } = prepared;
+    const { storedInputs, storedUserInputs, digest, labels: requestLabels, parent } = prepared;
     const requestedLabel = input.executionClusterLabel !== "" ? input.executionClusterLabel : target.clusterLabel;
     const now = deps.clock.now();
     const outcome = await deps.db.transaction().execute(async (trx) => {
       // Holds the target version against a concurrent DeleteVersion until this execution is recorded.
       const versionKey = { project: input.target.project, domain: input.target.domain, name: input.target.name, version: input.target.version };
-      const locked = await deps.executions.lockTarget(target.kind, versionKey, requestedLabel === "" ? target.attributeScope : undefined, trx);
+      const locked = await deps.executions.lockTarget(target.kind, versionKey, target.attributeScope, requestedLabel === "", trx);
       if (locked === undefined || locked.digest !== target.digest) {
         if (!fresh) throw new StaleTarget();
         if (locked === undefined) throw notFound(`${input.targetField} "${executionKeyText(versionKey)}@${versionKey.version}"`);
         throw new ConnectError(`${input.targetField}: ${versionKeyText(versionKey)} was deleted and registered again while the execution was being created; retry`, Code.Aborted);
       }
       if (target.kind === "launch_plan" && locked.state === "archived") throw archivedLaunchPlan(input);
+      // Each setting: the request's, else the launch plan's, else the most specific attribute's, else the server's.
+      const config = executionConfigOf(locked.configAttributes);
+      const labels = { ...config?.labels, ...requestLabels };
       const spec = create(ExecutionSpecSchema, {
         target: input.target.resourceType === ResourceType.TASK ? { case: "taskId", value: input.target } : { case: "launchPlanId", value: input.target },
         inputs: literalMapRef(storedInputs),
@@ -142,8 +145,8 @@ export class ExecutionCreator {
         labels,
         executionClusterLabel: requestedLabel !== "" ? requestedLabel : clusterLabelOf(locked.clusterAttributes),
         targetCluster: input.targetCluster,
-        overwriteCache: input.overwriteCache || target.overwriteCache,
-        maxParallelism: input.maxParallelism !== 0 ? input.maxParallelism : target.maxParallelism !== 0 ? target.maxParallelism : deps.defaultMaxParallelism,
+        overwriteCache: input.overwriteCache || target.overwriteCache || (config?.overwriteCache ?? false),
+        maxParallelism: firstNonZero(input.maxParallelism, target.maxParallelism, config?.maxParallelism ?? 0, deps.defaultMaxParallelism),
       });
       const admission: Admission = target.concurrency === undefined ? { kind: "admitted" } : await decideAdmission(deps.executions, target.concurrency.name, target.concurrency.policy, trx);
       // Dispatch is idempotent per execution key, so handing over before the insert is safe even if
@@ -299,6 +302,17 @@ function archivedLaunchPlan(input: CreationInput): ConnectError {
 /** The placement the stored spec asks for (explicit cluster, else resolved label). */
 function selectionOf(spec: ExecutionSpec): ClusterSelection {
   return { targetCluster: spec.targetCluster, clusterLabel: spec.executionClusterLabel };
+}
+
+/** The WORKFLOW_EXECUTION_CONFIG an attribute holds, if any. */
+function executionConfigOf(attributes: Uint8Array | null): WorkflowExecutionConfig | undefined {
+  if (attributes === null) return undefined;
+  const found = fromBinary(MatchingAttributesSchema, attributes);
+  return found.target.case === "workflowExecutionConfig" ? found.target.value : undefined;
+}
+
+function firstNonZero(...values: number[]): number {
+  return values.find((v) => v !== 0) ?? 0;
 }
 
 /** The cluster label an EXECUTION_CLUSTER_LABEL attribute names; "" when there is none. */

@@ -45,6 +45,8 @@ export interface LockedTarget {
   readonly digest: string;
   /** The applicable EXECUTION_CLUSTER_LABEL MatchingAttributes (protobuf binary), if asked for and set. */
   readonly clusterAttributes: Uint8Array | null;
+  /** The applicable WORKFLOW_EXECUTION_CONFIG MatchingAttributes (protobuf binary), if set. */
+  readonly configAttributes: Uint8Array | null;
 }
 
 /** How a key reads in messages: `project/domain/name`. */
@@ -98,22 +100,26 @@ export class ExecutionRepository {
   /**
    * Locks a target version (launch plan or task) FOR SHARE until `trx` ends, so a concurrent
    * DeleteVersion waits for the execution that uses it, and reads in the same statement what
-   * creation must see fresh: the version's state and content digest and, when `clusterScope` is
-   * given, the most specific EXECUTION_CLUSTER_LABEL attribute for that scope (the same ranking as
-   * AttributeRepository.mostSpecific: launch plan, then workflow, then project-domain, then
-   * project). Undefined when the version does not exist.
+   * creation must see fresh: the version's state and content digest, the most specific
+   * WORKFLOW_EXECUTION_CONFIG attribute for `scope` and, when `withClusterLabel`, the most specific
+   * EXECUTION_CLUSTER_LABEL one (ranked as AttributeRepository.mostSpecific: launch plan, then
+   * workflow, then project-domain, then project). Undefined when the version does not exist.
    */
-  async lockTarget(kind: "launch_plan" | "task", key: VersionKey, clusterScope: AttributeTarget | undefined, trx: Transaction<AdminDatabase>): Promise<LockedTarget | undefined> {
+  async lockTarget(
+    kind: "launch_plan" | "task",
+    key: VersionKey,
+    scope: AttributeTarget,
+    withClusterLabel: boolean,
+    trx: Transaction<AdminDatabase>,
+  ): Promise<LockedTarget | undefined> {
+    // A scalar subquery with no row is NULL, whatever the column's type says.
+    const attribute = (type: "execution_cluster_label" | "workflow_execution_config") =>
+      mostSpecificFirst(trx.selectFrom("matchable_attribute").select("attributes"), type, scope).$asScalar().$castTo<Uint8Array | null>();
     const row = await trx
       .selectFrom(kind)
       .select(["state", "digest"])
-      .select(() =>
-        clusterScope === undefined
-          ? sql<Uint8Array | null>`null::bytea`.as("cluster_attributes")
-          : mostSpecificFirst(trx.selectFrom("matchable_attribute").select("attributes"), "execution_cluster_label", clusterScope)
-              .$asScalar()
-              .as("cluster_attributes"),
-      )
+      .select(() => (withClusterLabel ? attribute("execution_cluster_label").as("cluster_attributes") : sql<Uint8Array | null>`null::bytea`.as("cluster_attributes")))
+      .select(() => attribute("workflow_execution_config").as("config_attributes"))
       .where("project", "=", key.project)
       .where("domain", "=", key.domain)
       .where("name", "=", key.name)
@@ -121,7 +127,7 @@ export class ExecutionRepository {
       .forShare()
       .executeTakeFirst();
     if (row === undefined) return undefined;
-    return { state: row.state, digest: row.digest, clusterAttributes: row.cluster_attributes ?? null };
+    return { state: row.state, digest: row.digest, clusterAttributes: row.cluster_attributes ?? null, configAttributes: row.config_attributes };
   }
 
   /** The execution with this key; NotFound naming it when there is none. */
