@@ -22,6 +22,11 @@ export const adminConfigSchema = z.object({
   scheduleTickMs: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Most firings one launch plan launches per tick while catching up after downtime. */
   scheduleCatchUpPerTick: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * How often a WatchExecution stream reads the change log without a wake-up (ms). Wake-ups come
+   * at once from this replica and, with `redisUrl` set, from the others; the poll is the fallback.
+   */
+  watchPollMs: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
 });
 
 export type AdminConfig = z.output<typeof adminConfigSchema>;
@@ -33,7 +38,8 @@ export function loadAdminConfig(
 ): AdminConfig {
   return parseConfig("admin", adminConfigSchema, {
     env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM", inlineDataMaxBytes: "SKEIN_INLINE_DATA_MAX_BYTES",
-      scheduleTickMs: "SKEIN_SCHEDULE_TICK_MS", scheduleCatchUpPerTick: "SKEIN_SCHEDULE_CATCH_UP_PER_TICK" },
+      scheduleTickMs: "SKEIN_SCHEDULE_TICK_MS", scheduleCatchUpPerTick: "SKEIN_SCHEDULE_CATCH_UP_PER_TICK",
+      watchPollMs: "SKEIN_WATCH_POLL_MS" },
     source,
     overrides,
   });

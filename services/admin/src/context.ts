@@ -2,6 +2,7 @@ import type { BlobStore } from "@skein/blob";
 import type { Clock, Logger } from "@skein/server";
 import type { Kysely } from "kysely";
 import type { AdminConfig } from "./config.js";
+import type { ChangeNotifier } from "./domain/change-feed.js";
 import type { ExecutionDispatcher } from "./domain/execution-dispatcher.js";
 import type { AdminDatabase } from "./repositories/database.js";
 
@@ -15,4 +16,6 @@ export interface AdminContext {
   readonly blobs: BlobStore;
   /** Hands executions to the data plane and asks it to stop them. */
   readonly dispatcher: ExecutionDispatcher;
+  /** Watchers' wake-ups across replicas (Redis when configured); in-process only when absent. */
+  readonly notifier?: ChangeNotifier;
 }

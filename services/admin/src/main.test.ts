@@ -33,7 +33,8 @@ let grpcClient: grpc.Client;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "skein-admin-"));
   if (testEnvironment().databaseUrl !== undefined) database = await createTestDatabase();
-  const config = loadAdminConfig({ port: 0, dataDir, databaseUrl: database?.url }, {});
+  // With Redis configured, the server also runs with its Redis wake-ups, as production does.
+  const config = loadAdminConfig({ port: 0, dataDir, databaseUrl: database?.url, redisUrl: testEnvironment().redisUrl }, {});
   admin = await startAdmin({ config, logSink: createMemorySink() });
   grpcClient = new grpc.Client(`127.0.0.1:${admin.port}`, grpc.credentials.createInsecure());
 });

@@ -15,6 +15,7 @@ import type { AdminConfig } from "./config.js";
 import { openAdminDatabase } from "./database.js";
 import type { ExecutionDispatcher } from "./domain/execution-dispatcher.js";
 import { InProcessDispatcher } from "./domain/in-process-dispatcher.js";
+import { createRedisChangeNotifier, defaultChangeChannelPrefix, type RedisChangeNotifier } from "./domain/redis-change-notifier.js";
 import { RouterDispatcher } from "./domain/router-dispatcher.js";
 import { setup } from "./setup.js";
 
@@ -49,9 +50,10 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
   });
   const stop = new AbortController();
   let loops: Promise<void>[] = [];
+  const notifier = changeNotifier(config, logger);
   try {
     const dispatcher = options.dispatcher ?? dataPlane(config, logger);
-    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher });
+    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher, ...(notifier !== undefined ? { notifier } : {}) });
     loops = service.loops.map((loop) =>
       loop.run(stop.signal).catch((error: unknown) => {
         logger.error("background loop failed", { loop: loop.name, error });
@@ -73,12 +75,14 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
         stop.abort();
         await Promise.all(loops);
         if (dispatcher instanceof RouterDispatcher && options.dispatcher === undefined) dispatcher.close();
+        await notifier?.close();
         await database.close();
       },
     };
   } catch (error) {
     stop.abort();
     await Promise.all(loops);
+    await notifier?.close();
     await database.close();
     throw error;
   }
@@ -89,6 +93,16 @@ function dataPlane(config: AdminConfig, logger: Logger): ExecutionDispatcher {
   if (config.routerEndpoint === undefined) return new InProcessDispatcher();
   logger.info("dispatching executions through the cluster router", { endpoint: config.routerEndpoint });
   return new RouterDispatcher({ endpoint: config.routerEndpoint, logger });
+}
+
+/**
+ * Wake-ups across replicas through Redis when `redisUrl` is set. Redis being down at start or later
+ * never stops admin: watchers fall back to polling the change log.
+ */
+function changeNotifier(config: AdminConfig, logger: Logger): RedisChangeNotifier | undefined {
+  if (config.redisUrl === undefined) return undefined;
+  logger.info("watch wake-ups cross replicas through redis");
+  return createRedisChangeNotifier({ url: config.redisUrl, channelPrefix: defaultChangeChannelPrefix, logger: logger.child("admin.wake-ups") });
 }
 
 /** The configured blob store, or `file://<dataDir>/blobs` when none is configured. */

@@ -32,7 +32,9 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
   const codeBundles = new CodeBundleManager({ blobs: ctx.blobs, projects: projectRepository, domains, logger: logger.child("admin.code-bundles") });
   const registration = registrationManagers(ctx, projectRepository, domains, logger);
   const executions = executionManagers(ctx, projectRepository, domains, logger);
-  const events = eventManagers(ctx, logger, { admission: executions.creator });
+  const events = eventManagers(ctx, logger, {
+    admission: executions.creator, watchPollMs: ctx.config.watchPollMs, ...(ctx.notifier !== undefined ? { notifier: ctx.notifier } : {}),
+  });
   // Terminate, archive and delete change executions outside event ingestion: wake their watchers too.
   const handlers = withWatchWakeUps(adminHandlers({ projects, tasks, domains, codeBundles, registration, events, executions }), events.notifier);
   const scheduler = createScheduler(ctx, executions.creator, logger.child("admin.scheduler"));

@@ -19,6 +19,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "@skein/testing";
 import type { Kysely } from "kysely";
 import { loadAdminConfig, type AdminConfig } from "../config.js";
+import type { ChangeNotifier } from "../domain/change-feed.js";
 import type { ExecutionDispatcher } from "../domain/execution-dispatcher.js";
 import { InProcessDispatcher } from "../domain/in-process-dispatcher.js";
 import type { AdminDatabase } from "../repositories/database.js";
@@ -52,6 +53,8 @@ export interface InProcessAdmin {
 export interface InProcessAdminOptions {
   /** Replaces the in-process stand-in as admin's data plane (then `InProcessAdmin.dispatcher` sees no calls). */
   readonly dispatcher?: ExecutionDispatcher;
+  /** Watchers' wake-ups (say, a Redis notifier shared with replicas); in-process when absent. */
+  readonly notifier?: ChangeNotifier;
 }
 
 /** Admin's handlers behind the same interceptors as the real server, called in-process. */
@@ -70,7 +73,7 @@ export async function createInProcessAdmin(configOverrides: Partial<AdminConfig>
   try {
     const config = { ...loadAdminConfig({}, {}), ...configOverrides };
     const db = database.db as Kysely<AdminDatabase>;
-    const service = await setup({ db, logger, clock, config, blobs, dispatcher: options.dispatcher ?? dispatcher });
+    const service = await setup({ db, logger, clock, config, blobs, dispatcher: options.dispatcher ?? dispatcher, ...(options.notifier !== undefined ? { notifier: options.notifier } : {}) });
     return { client: inProcessClient(service, logger), clock, logs: sink.records, db, blobs, dispatcher, loops: service.loops, destroy };
   } catch (error) {
     await destroy();
@@ -89,11 +92,12 @@ function inProcessClient(service: ServiceSetup, logger: Logger): Client<typeof A
 export async function createAdminReplica(
   of: InProcessAdmin,
   configOverrides: Partial<AdminConfig> = {},
+  options: Pick<InProcessAdminOptions, "notifier"> = {},
 ): Promise<Omit<InProcessAdmin, "destroy" | "db" | "blobs" | "dispatcher">> {
   const sink = createMemorySink();
   const logger = createLogger({ component: "admin", level: "debug", sink });
   const clock = createManualClock(of.clock.now());
   const config = { ...loadAdminConfig({}, {}), ...configOverrides };
-  const service = await setup({ db: of.db, logger, clock, config, blobs: of.blobs, dispatcher: of.dispatcher });
+  const service = await setup({ db: of.db, logger, clock, config, blobs: of.blobs, dispatcher: of.dispatcher, ...(options.notifier !== undefined ? { notifier: options.notifier } : {}) });
   return { client: inProcessClient(service, logger), clock, logs: sink.records, loops: service.loops };
 }
