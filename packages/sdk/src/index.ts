@@ -112,3 +112,18 @@ export type {
   SignalSource,
   TaskInvoker,
 } from "./runner/index.js";
+export {
+  ERROR_DETAILS_FILE,
+  ERROR_FILE,
+  FUTURES_FILE,
+  INPUTS_FILE,
+  OUTPUTS_FILE,
+  runBundledTask,
+  runContainerTask,
+  runTaskMain,
+  TASK_MAIN_USAGE,
+  TaskMainUsageError,
+  TEMPLATE_FILE,
+  writeResultFile,
+} from "./worker/index.js";
+export type { AttemptFiles, BundledTaskAttempt, ContainerTaskAttempt, ErrorDetails } from "./worker/index.js";

@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { toJsonString } from "@bufbuild/protobuf";
+import { TaskExecutionIdentifierSchema, type TaskExecutionIdentifier } from "@skein/idl";
+
+/**
+ * Where one attempt keeps its files, under `<workDir>/attempts/<key>`. The key is a digest of the
+ * attempt id, so the same attempt always maps to the same directory (the idempotency marker
+ * lives there) and ids of any length or character set make safe directory names.
+ */
+export interface AttemptLayout {
+  readonly dir: string;
+  /** The persisted state; its presence means the attempt was created. */
+  readonly stateFile: string;
+  /** Written by delete before it stops a running attempt; its presence means ABORTED. */
+  readonly abortedFile: string;
+  readonly inputsFile: string;
+  readonly templateFile: string;
+  /** The task process's output directory (outputs.pb or error.pb). */
+  readonly outputDir: string;
+  readonly stdoutFile: string;
+  readonly stderrFile: string;
+}
+
+export function attemptKey(id: TaskExecutionIdentifier | undefined): string {
+  if (!id) throw new Error("attempt id is required");
+  return createHash("sha256").update(toJsonString(TaskExecutionIdentifierSchema, id)).digest("hex").slice(0, 32);
+}
+
+export function layoutOf(dir: string): AttemptLayout {
+  return {
+    dir,
+    stateFile: join(dir, "state.json"),
+    abortedFile: join(dir, "aborted"),
+    inputsFile: join(dir, "inputs.pb"),
+    templateFile: join(dir, "template.pb"),
+    outputDir: join(dir, "out"),
+    stdoutFile: join(dir, "stdout.log"),
+    stderrFile: join(dir, "stderr.log"),
+  };
+}

@@ -1,0 +1,50 @@
+// Tasks the process plugin's tests bundle and run in task processes.
+import { containerTask, NonRetryableError, t, task } from "@skein/sdk";
+
+export const say_hello = task({ name: "say_hello", inputs: { name: t.string() }, outputs: t.string() }, async ({ name }, context) => {
+  context.log(`greeting ${name} from process ${process.pid}`);
+  return `Hello, ${name}!`;
+});
+
+export const reject_input = task({ name: "reject_input", inputs: { name: t.string() }, outputs: t.string() }, async ({ name }) => {
+  throw new NonRetryableError(`no greeting for ${name}`);
+});
+
+export const flaky = task({ name: "flaky", outputs: t.int() }, async () => {
+  throw new Error("the service was busy");
+});
+
+// Runs until its signal aborts, then fails with the abort's reason.
+export const wait_for_stop = task({ name: "wait_for_stop", outputs: t.int() }, async (_inputs, context) => {
+  const keepAlive = setInterval(() => undefined, 1000);
+  context.log("waiting");
+  try {
+    await new Promise<never>((_resolve, reject) => {
+      context.signal.addEventListener("abort", () => { reject(new Error(`stopped: ${String(context.signal.reason)}`)); }, { once: true });
+    });
+  } finally {
+    clearInterval(keepAlive);
+  }
+  return 0;
+});
+
+// Ignores its signal: only SIGKILL ends it.
+export const ignore_stop = task({ name: "ignore_stop", outputs: t.int() }, async () => {
+  setInterval(() => undefined, 1000);
+  return new Promise<number>(() => undefined);
+});
+
+export const shout = containerTask({
+  name: "shout",
+  image: "busybox:1.36",
+  command: ["sh", "-c", "printf '\"%s!\"' \"$(cat {{.inputDir}}/word | tr -d '\"')\" > {{.outputDir}}/loud"],
+  inputs: { word: t.string() },
+  outputs: { loud: t.string() },
+});
+
+export const exit_three = containerTask({
+  name: "exit_three",
+  image: "busybox:1.36",
+  command: ["sh", "-c", "echo giving up >&2; exit 3"],
+  outputs: { never: t.int() },
+});
