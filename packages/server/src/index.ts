@@ -7,6 +7,8 @@ export { alreadyExists, failedPrecondition, invalidArgument, isUniqueViolation, 
 export { createLogger, createMemorySink, jsonLineSink } from "./logger.js";
 export type { LogFields, Logger, LoggerOptions, LogLevel, LogRecord, LogSink } from "./logger.js";
 export { serveConnect } from "./serve-connect.js";
+export { openServiceDatabase } from "./service-database.js";
+export type { ServiceDatabase, ServiceDatabaseOptions } from "./service-database.js";
 export type { ConnectServer, ServeConnectOptions } from "./serve-connect.js";
 export { serviceConfigShape, serviceEnvBindings } from "./service-config.js";
 export { periodicLoop } from "./periodic-loop.js";

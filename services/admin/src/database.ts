@@ -1,44 +1,17 @@
-import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect } from "kysely";
-import { PGliteDialect } from "kysely-pglite-dialect";
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import pg from "pg";
+import { openServiceDatabase, type ServiceDatabase } from "@skein/server";
 import type { AdminConfig } from "./config.js";
 import type { AdminDatabase } from "./repositories/database.js";
 
-export interface AdminDatabaseHandle {
-  readonly db: Kysely<AdminDatabase>;
-  /** `postgres` with DATABASE_URL, `pglite` for the embedded database under `<dataDir>/admin-db`. */
-  readonly kind: "postgres" | "pglite";
-  close(): Promise<void>;
-}
+/** The database handle: `postgres` with DATABASE_URL, else embedded under `<dataDir>/admin-db`. */
+export type AdminDatabaseHandle = ServiceDatabase<AdminDatabase>;
 
 /**
  * Connects to PostgreSQL when `databaseUrl` is set, else opens (or creates) the embedded one. An
- * idle pooled connection that the server drops (a restart, a failover) is reported to `onIdleError`
- * and replaced on next use; left unhandled, it would take the whole process down.
+ * idle pooled connection that the server drops is reported to `onIdleError` and replaced.
  */
-export async function openAdminDatabase(
+export function openAdminDatabase(
   config: Pick<AdminConfig, "databaseUrl" | "dataDir">,
   onIdleError: (error: Error) => void = () => undefined,
 ): Promise<AdminDatabaseHandle> {
-  if (config.databaseUrl !== undefined) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl });
-    pool.on("error", onIdleError);
-    const db = new Kysely<AdminDatabase>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", close: () => db.destroy() };
-  }
-  const directory = path.resolve(config.dataDir, "admin-db");
-  await mkdir(directory, { recursive: true });
-  const pglite = await PGlite.create(directory);
-  const db = new Kysely<AdminDatabase>({ dialect: new PGliteDialect(pglite) });
-  return {
-    db,
-    kind: "pglite",
-    async close() {
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
-    },
-  };
+  return openServiceDatabase<AdminDatabase>({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, directory: "admin-db", onIdleError });
 }
