@@ -51,8 +51,12 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
   const stop = new AbortController();
   let loops: Promise<void>[] = [];
   const notifier = changeNotifier(config, logger);
+  const dispatcher = options.dispatcher ?? dataPlane(config, logger);
+  // Only a connection admin opened itself is admin's to close.
+  const closeDispatcher = () => {
+    if (dispatcher instanceof RouterDispatcher && options.dispatcher === undefined) dispatcher.close();
+  };
   try {
-    const dispatcher = options.dispatcher ?? dataPlane(config, logger);
     const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher, ...(notifier !== undefined ? { notifier } : {}) });
     loops = service.loops.map((loop) =>
       loop.run(stop.signal).catch((error: unknown) => {
@@ -74,7 +78,7 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
         await server.close();
         stop.abort();
         await Promise.all(loops);
-        if (dispatcher instanceof RouterDispatcher && options.dispatcher === undefined) dispatcher.close();
+        closeDispatcher();
         await notifier?.close();
         await database.close();
       },
@@ -82,6 +86,7 @@ export async function startAdmin(options: StartAdminOptions): Promise<RunningAdm
   } catch (error) {
     stop.abort();
     await Promise.all(loops);
+    closeDispatcher();
     await notifier?.close();
     await database.close();
     throw error;
