@@ -72,3 +72,13 @@ export type {
 } from "./executor/index.js";
 export { cronProblem, isKnownTimeZone, nextCronTime, nextFixedRateTime, parseCron } from "./schedule/index.js";
 export type { CronSpec } from "./schedule/index.js";
+export {
+  checkTaskResourceAttributes,
+  compareQuantities,
+  effectiveTaskResources,
+  minQuantity,
+  parseQuantity,
+  ResourceAmountError,
+  resourceFieldName,
+} from "./resources/index.js";
+export type { Quantity, ResourceAmount, TaskResourceBounds, TaskResourceRequirements } from "./resources/index.js";

@@ -44,14 +44,13 @@ import {
   type UpdateWorkflowAttributesRequest,
   type UpdateWorkflowAttributesResponse,
 } from "@skein/idl/admin/v1";
-import { assertNever } from "@skein/engine";
+import { assertNever, checkTaskResourceAttributes, ResourceAmountError } from "@skein/engine";
 import { invalidArgument, type Clock, type Logger } from "@skein/server";
 import { attributeScopeText, type AttributeRepository, type AttributeScope } from "../repositories/attribute-repository.js";
 import type { AttributeRowType } from "../repositories/database.js";
 import type { ProjectRepository } from "../repositories/project-repository.js";
 import { attributeRowType } from "./attribute-resolver.js";
 import { checkDomain, required } from "./registration.js";
-import { checkTaskResourceAttributes } from "./task-resources.js";
 
 export interface AttributeManagerDeps {
   readonly attributes: AttributeRepository;
@@ -82,7 +81,12 @@ function payloadType(attributes: MatchingAttributes, field: string): AttributeRo
       return "plugin_override";
     }
     case "taskResourceAttributes":
-      checkTaskResourceAttributes(target.value, `${field}.task_resource_attributes`);
+      try {
+        checkTaskResourceAttributes(target.value, `${field}.task_resource_attributes`);
+      } catch (error) {
+        if (error instanceof ResourceAmountError) throw invalidArgument(error.field, error.problem);
+        throw error;
+      }
       return "task_resource";
     case undefined:
       throw invalidArgument(field, "needs a payload");

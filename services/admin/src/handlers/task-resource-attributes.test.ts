@@ -1,9 +1,9 @@
 import { Code } from "@connectrpc/connect";
 import { ResourceName } from "@skein/idl";
 import { MatchableResource, type MatchingAttributes } from "@skein/idl/admin/v1";
+import { resourceFieldName } from "@skein/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveAttributes } from "../domain/attribute-resolver.js";
-import { resourceFieldName } from "../domain/task-resources.js";
 import { createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
 import { failure } from "../test-support/call-failure.js";
 

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { ResourceEntrySchema, ResourceName, ResourcesSchema, type ResourceEntry, type Resources } from "@skein/idl";
-import { invalidArgument } from "@skein/server";
+import { ResourceAmountError } from "./resource-error.js";
 import { compareQuantities, minQuantity, parseQuantity, type Quantity } from "./quantity.js";
 
 /** One resource amount: a skein.core.v1.ResourceEntry or anything shaped like one. */
@@ -31,9 +31,9 @@ export function resourceFieldName(name: ResourceName): string {
 function byResource(entries: readonly ResourceAmount[], field: string): Map<ResourceName, Quantity> {
   const amounts = new Map<ResourceName, Quantity>();
   for (const entry of entries) {
-    if (!resourceOrder.includes(entry.name)) throw invalidArgument(field, `resource ${entry.name} is not a known resource`);
+    if (!resourceOrder.includes(entry.name)) throw new ResourceAmountError(field, `resource ${entry.name} is not a known resource`);
     const at = `${field}.${resourceFieldName(entry.name)}`;
-    if (amounts.has(entry.name)) throw invalidArgument(at, "appears more than once");
+    if (amounts.has(entry.name)) throw new ResourceAmountError(at, "appears more than once");
     amounts.set(entry.name, parseQuantity(entry.value, at));
   }
   return amounts;
@@ -46,11 +46,11 @@ function byResource(entries: readonly ResourceAmount[], field: string): Map<Reso
 export function checkTaskResourceAttributes(attributes: TaskResourceBounds, field: string): void {
   const defaults = byResource(attributes.defaults, `${field}.defaults`);
   const limits = byResource(attributes.limits, `${field}.limits`);
-  if (defaults.size === 0 && limits.size === 0) throw invalidArgument(field, "needs at least one default or limit");
+  if (defaults.size === 0 && limits.size === 0) throw new ResourceAmountError(field, "needs at least one default or limit");
   for (const [name, limit] of limits) {
     const byDefault = defaults.get(name);
     if (byDefault !== undefined && compareQuantities(limit, byDefault) < 0) {
-      throw invalidArgument(`${field}.limits.${resourceFieldName(name)}`, `limit ${limit.text} is below the default ${byDefault.text}`);
+      throw new ResourceAmountError(`${field}.limits.${resourceFieldName(name)}`, `limit ${limit.text} is below the default ${byDefault.text}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { invalidArgument } from "@skein/server";
+import { ResourceAmountError } from "./resource-error.js";
 
 /**
  * A resource amount in Kubernetes quantity syntax ("500m", "2", "1.5Gi", "1e3"), held exactly as
@@ -21,16 +21,16 @@ const binarySuffix: Readonly<Record<string, bigint>> = { K: 10n, M: 20n, G: 30n,
 // Exponents past this are refused rather than turned into numbers of unbounded size.
 const maxExponent = 100;
 
-/** Parses an amount; InvalidArgument naming `field` when it is not a quantity or is out of range. */
+/** Parses an amount; ResourceAmountError naming `field` when it is not a quantity or is out of range. */
 export function parseQuantity(text: string, field: string): Quantity {
   const match = syntax.exec(text);
-  if (match === null) throw invalidArgument(field, `${JSON.stringify(text)} is not a quantity such as "500m", "2", "1Gi" or "512Mi"`);
+  if (match === null) throw new ResourceAmountError(field, `${JSON.stringify(text)} is not a quantity such as "500m", "2", "1Gi" or "512Mi"`);
   const [, whole, fraction, bareFraction, exponent, decimal, binary] = match;
   const fractionDigits = bareFraction ?? fraction ?? "";
   let scale = -fractionDigits.length;
   if (exponent !== undefined) {
     const e = Number(exponent);
-    if (Math.abs(e) > maxExponent) throw invalidArgument(field, `${JSON.stringify(text)} has an exponent beyond ±${maxExponent}`);
+    if (Math.abs(e) > maxExponent) throw new ResourceAmountError(field, `${JSON.stringify(text)} has an exponent beyond ±${maxExponent}`);
     scale += e;
   }
   if (decimal !== undefined) scale += decimalSuffix[decimal] ?? 0;

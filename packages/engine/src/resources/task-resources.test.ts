@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { ResourceName } from "@skein/idl";
 import { TaskResourceAttributesSchema } from "@skein/idl/admin/v1";
 import { describe, expect, it } from "vitest";
+import { ResourceAmountError } from "./resource-error.js";
 import { checkTaskResourceAttributes, effectiveTaskResources, resourceFieldName } from "./task-resources.js";
 
 const { CPU, GPU, MEMORY, STORAGE, EPHEMERAL_STORAGE } = ResourceName;
@@ -19,11 +19,12 @@ function effective(...args: Parameters<typeof effectiveTaskResources>): [string,
   return result.requests.map((r, i) => [resourceFieldName(r.name), r.value, result.limits[i]?.value]);
 }
 
-function thrown(fn: () => unknown): ConnectError {
+function thrown(fn: () => unknown): ResourceAmountError {
   try {
     fn();
   } catch (e) {
-    return ConnectError.from(e);
+    if (e instanceof ResourceAmountError) return e;
+    throw e;
   }
   return expect.fail("expected an error");
 }
@@ -75,11 +76,11 @@ describe("effectiveTaskResources", () => {
   });
 
   it("refuses amounts that do not parse and resources that repeat", () => {
-    expect(thrown(() => effectiveTaskResources(task({ [MEMORY]: "lots" }), undefined)).rawMessage).toBe(
+    expect(thrown(() => effectiveTaskResources(task({ [MEMORY]: "lots" }), undefined)).message).toBe(
       'resources.requests.memory: "lots" is not a quantity such as "500m", "2", "1Gi" or "512Mi"',
     );
     const repeated = { requests: [], limits: [{ name: CPU, value: "1" }, { name: CPU, value: "2" }] };
-    expect(thrown(() => effectiveTaskResources(repeated, undefined)).rawMessage).toBe("resources.limits.cpu: appears more than once");
+    expect(thrown(() => effectiveTaskResources(repeated, undefined)).message).toBe("resources.limits.cpu: appears more than once");
   });
 });
 
@@ -95,18 +96,18 @@ describe("checkTaskResourceAttributes", () => {
 
   it("refuses a limit below its default, naming the limit and both amounts", () => {
     const error = thrown(check({ [MEMORY]: "1Gi" }, { [MEMORY]: "1000Mi" }));
-    expect(error.code).toBe(Code.InvalidArgument);
-    expect(error.rawMessage).toBe(`${field}.limits.memory: limit 1000Mi is below the default 1Gi`);
-    expect(thrown(check({ [EPHEMERAL_STORAGE]: "2" }, { [EPHEMERAL_STORAGE]: "1999m" })).rawMessage).toBe(
+    expect(error.field).toBe(`${field}.limits.memory`);
+    expect(error.message).toBe(`${field}.limits.memory: limit 1000Mi is below the default 1Gi`);
+    expect(thrown(check({ [EPHEMERAL_STORAGE]: "2" }, { [EPHEMERAL_STORAGE]: "1999m" })).message).toBe(
       `${field}.limits.ephemeral_storage: limit 1999m is below the default 2`,
     );
   });
 
   it("refuses an empty payload, unparsable amounts and unknown resources", () => {
-    expect(thrown(check({})).rawMessage).toBe(`${field}: needs at least one default or limit`);
-    expect(thrown(check({ [CPU]: "1e200" })).rawMessage).toBe(`${field}.defaults.cpu: "1e200" has an exponent beyond ±100`);
+    expect(thrown(check({})).message).toBe(`${field}: needs at least one default or limit`);
+    expect(thrown(check({ [CPU]: "1e200" })).message).toBe(`${field}.defaults.cpu: "1e200" has an exponent beyond ±100`);
     // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- a number no ResourceName has, as an older or newer client may send
     const unknown = create(TaskResourceAttributesSchema, { defaults: [{ name: 42 as ResourceName, value: "1" }] });
-    expect(thrown(() => checkTaskResourceAttributes(unknown, field)).rawMessage).toBe(`${field}.defaults: resource 42 is not a known resource`);
+    expect(thrown(() => checkTaskResourceAttributes(unknown, field)).message).toBe(`${field}.defaults: resource 42 is not a known resource`);
   });
 });
