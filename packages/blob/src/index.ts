@@ -1,6 +1,7 @@
 export type { BlobStore } from "./blob-store.js";
 export { checkBlobKey } from "./blob-key.js";
 export { FileBlobStore } from "./file-blob-store.js";
+export { openConfiguredBlobStore } from "./default-blob-store.js";
 export { openBlobStore } from "./open-blob-store.js";
 export type { OpenBlobStoreOptions } from "./open-blob-store.js";
 export { S3BlobStore } from "./s3-blob-store.js";

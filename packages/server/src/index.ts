@@ -6,6 +6,8 @@ export { createErrorInterceptor } from "./error-interceptor.js";
 export { alreadyExists, failedPrecondition, invalidArgument, isUniqueViolation, notFound, sqlState, unimplemented } from "./errors.js";
 export { createLogger, createMemorySink, jsonLineSink } from "./logger.js";
 export type { LogFields, Logger, LoggerOptions, LogLevel, LogRecord, LogSink } from "./logger.js";
+export { runService } from "./run-service.js";
+export type { RunningService, RunServiceOptions } from "./run-service.js";
 export { serveConnect } from "./serve-connect.js";
 export { openServiceDatabase } from "./service-database.js";
 export type { ServiceDatabase, ServiceDatabaseOptions } from "./service-database.js";

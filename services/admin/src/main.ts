@@ -1,16 +1,5 @@
-import {
-  createErrorInterceptor,
-  createLogger,
-  createValidationInterceptor,
-  serveConnect,
-  systemClock,
-  type Clock,
-  type Logger,
-  type LogSink,
-} from "@skein/server";
-import { openBlobStore, type BlobStore } from "@skein/blob";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { openConfiguredBlobStore } from "@skein/blob";
+import { createLogger, runService, systemClock, type Clock, type Logger, type LogSink } from "@skein/server";
 import type { AdminConfig } from "./config.js";
 import { openAdminDatabase } from "./database.js";
 import type { ExecutionDispatcher } from "./domain/execution-dispatcher.js";
@@ -36,7 +25,7 @@ export interface RunningAdmin {
   readonly url: string;
   readonly port: number;
   readonly databaseKind: "postgres" | "pglite";
-  /** Stops serving (letting open requests finish), stops background loops, closes the database. */
+  /** Stops background loops, stops serving (letting open requests finish), closes the database. */
   close(): Promise<void>;
 }
 
@@ -44,53 +33,25 @@ export interface RunningAdmin {
 export async function startAdmin(options: StartAdminOptions): Promise<RunningAdmin> {
   const { config } = options;
   const logger = createLogger({ component: "admin", level: config.logLevel, sink: options.logSink });
-  const blobs = openAdminBlobStore(config);
+  const blobs = openConfiguredBlobStore(config);
   const database = await openAdminDatabase(config, (error) => {
     logger.warn("an idle database connection failed; the pool replaces it", { error });
   });
-  const stop = new AbortController();
-  let loops: Promise<void>[] = [];
   const notifier = changeNotifier(config, logger);
   const dispatcher = options.dispatcher ?? dataPlane(config, logger);
-  // Only a connection admin opened itself is admin's to close.
-  const closeDispatcher = () => {
-    if (dispatcher instanceof RouterDispatcher && options.dispatcher === undefined) dispatcher.close();
-  };
-  try {
-    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher, ...(notifier !== undefined ? { notifier } : {}) });
-    loops = service.loops.map((loop) =>
-      loop.run(stop.signal).catch((error: unknown) => {
-        logger.error("background loop failed", { loop: loop.name, error });
-      }),
-    );
-    const server = await serveConnect({
-      routes: service.routes,
-      host: config.host,
-      port: config.port,
-      interceptors: [createErrorInterceptor(logger), createValidationInterceptor()],
-      logger,
-    });
-    return {
-      url: server.url,
-      port: server.port,
-      databaseKind: database.kind,
-      async close() {
-        await server.close();
-        stop.abort();
-        await Promise.all(loops);
-        closeDispatcher();
-        await notifier?.close();
-        await database.close();
-      },
-    };
-  } catch (error) {
-    stop.abort();
-    await Promise.all(loops);
-    closeDispatcher();
-    await notifier?.close();
-    await database.close();
-    throw error;
-  }
+  const running = await runService({
+    logger,
+    host: config.host,
+    port: config.port,
+    setup: () => setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, blobs, dispatcher, ...(notifier !== undefined ? { notifier } : {}) }),
+    async release() {
+      // Only a connection admin opened itself is admin's to close.
+      if (dispatcher instanceof RouterDispatcher && options.dispatcher === undefined) dispatcher.close();
+      await notifier?.close();
+      await database.close();
+    },
+  });
+  return { ...running, databaseKind: database.kind };
 }
 
 /** The cluster router when one is configured; otherwise the in-process stand-in (executions stay QUEUED). */
@@ -108,9 +69,4 @@ function changeNotifier(config: AdminConfig, logger: Logger): RedisChangeNotifie
   if (config.redisUrl === undefined) return undefined;
   logger.info("watch wake-ups cross replicas through redis");
   return createRedisChangeNotifier({ url: config.redisUrl, channelPrefix: defaultChangeChannelPrefix, logger: logger.child("admin.wake-ups") });
-}
-
-/** The configured blob store, or `file://<dataDir>/blobs` when none is configured. */
-export function openAdminBlobStore(config: Pick<AdminConfig, "blobStoreUrl" | "dataDir">): BlobStore {
-  return openBlobStore(config.blobStoreUrl ?? pathToFileURL(path.resolve(config.dataDir, "blobs")).href);
 }

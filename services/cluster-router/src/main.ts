@@ -1,12 +1,4 @@
-import {
-  createErrorInterceptor,
-  createLogger,
-  createValidationInterceptor,
-  serveConnect,
-  systemClock,
-  type Clock,
-  type LogSink,
-} from "@skein/server";
+import { createLogger, runService, systemClock, type Clock, type LogSink } from "@skein/server";
 import type { RouterConfig } from "./config.js";
 import { openRouterDatabase } from "./database.js";
 import type { ClusterWakeUps } from "./domain/wake-ups.js";
@@ -26,7 +18,7 @@ export interface RunningClusterRouter {
   readonly url: string;
   readonly port: number;
   readonly databaseKind: "postgres" | "pglite";
-  /** Stops serving (letting open requests finish), stops background loops, closes the database. */
+  /** Stops background loops, stops serving (letting open requests finish), closes the database. */
   close(): Promise<void>;
 }
 
@@ -37,38 +29,12 @@ export async function startClusterRouter(options: StartClusterRouterOptions): Pr
   const database = await openRouterDatabase(config, (error) => {
     logger.warn("an idle database connection failed; the pool replaces it", { error });
   });
-  const stop = new AbortController();
-  let loops: Promise<void>[] = [];
-  try {
-    const service = await setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, wakeUps: options.wakeUps });
-    loops = service.loops.map((loop) =>
-      loop.run(stop.signal).catch((error: unknown) => {
-        logger.error("background loop failed", { loop: loop.name, error });
-      }),
-    );
-    const server = await serveConnect({
-      routes: service.routes,
-      host: config.host,
-      port: config.port,
-      interceptors: [createErrorInterceptor(logger), createValidationInterceptor()],
-      logger,
-    });
-    return {
-      url: server.url,
-      port: server.port,
-      databaseKind: database.kind,
-      async close() {
-        // Stop the loops first: open watch streams end when the server closes them.
-        stop.abort();
-        await server.close();
-        await Promise.all(loops);
-        await database.close();
-      },
-    };
-  } catch (error) {
-    stop.abort();
-    await Promise.all(loops);
-    await database.close();
-    throw error;
-  }
+  const running = await runService({
+    logger,
+    host: config.host,
+    port: config.port,
+    setup: () => setup({ db: database.db, logger, clock: options.clock ?? systemClock, config, wakeUps: options.wakeUps }),
+    release: () => database.close(),
+  });
+  return { ...running, databaseKind: database.kind };
 }
