@@ -31,7 +31,8 @@ let dispatcher: RouterDispatcher;
 let admin: InProcessAdmin;
 
 async function startRouter(port: number): Promise<RunningClusterRouter> {
-  const config = loadRouterConfig({ port, dataDir, databaseUrl: routerDatabase?.url }, {});
+  // Health is not under test here: clusters registered at the start stay healthy however slow the run.
+  const config = loadRouterConfig({ port, dataDir, databaseUrl: routerDatabase?.url, heartbeatTimeoutMs: 3_600_000, heartbeatIntervalMs: 60_000 }, {});
   return startClusterRouter({ config, logSink: createMemorySink() });
 }
 
