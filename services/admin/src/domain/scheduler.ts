@@ -3,6 +3,7 @@ import type { Schedule } from "@skein/idl/admin/v1";
 import { periodicLoop, type BackgroundLoop, type Clock, type Logger } from "@skein/server";
 import type { LeaseRepository } from "../repositories/lease-repository.js";
 import type { LaunchPlanVersionKey, ScheduleCursorRepository } from "../repositories/schedule-cursor-repository.js";
+import { versionKeyText } from "../repositories/version-key.js";
 import { dueFirings, scheduledExecutionName } from "./schedule-firings.js";
 
 /** An active launch plan version with a schedule, as the scheduler needs it. */
@@ -77,11 +78,11 @@ export class Scheduler {
         try {
           const outcome = await this.deps.launch(plan, firing, name);
           if (outcome === "created") fired++;
-          logger.info("schedule fired", { launchPlan: keyText(plan.key), firing: firing.toISOString(), execution: name, outcome });
+          logger.info("schedule fired", { launchPlan: versionKeyText(plan.key), firing: firing.toISOString(), execution: name, outcome });
         } catch (error) {
           const code = error instanceof ConnectError ? error.code : Code.Unknown;
           if (!permanentCodes.has(code)) throw error;
-          logger.warn("schedule firing refused", { launchPlan: keyText(plan.key), firing: firing.toISOString(), execution: name, error });
+          logger.warn("schedule firing refused", { launchPlan: versionKeyText(plan.key), firing: firing.toISOString(), execution: name, error });
         }
         await cursors.advance(plan.key, firing);
       }
@@ -99,8 +100,4 @@ export class Scheduler {
       logger: this.deps.logger,
     });
   }
-}
-
-function keyText(key: LaunchPlanVersionKey): string {
-  return `${key.project}/${key.domain}/${key.name}@${key.version}`;
 }

@@ -19,14 +19,13 @@ export interface VersionDeletionDeps {
 const kindText: Record<VersionTableName, string> = { task: "task", workflow: "workflow", launch_plan: "launch plan" };
 
 /**
- * Locks one registered version for the rest of `trx`: FOR SHARE while an execution is being
- * created from it, FOR UPDATE while it is being deleted, so the two never interleave. Returns
- * whether the version exists.
+ * Locks one registered version FOR UPDATE for the rest of `trx`; execution creation takes the same
+ * row FOR SHARE (ExecutionRepository.lockTarget), so a deletion and a creation never interleave.
+ * Returns whether the version exists.
  */
-export async function lockVersion(trx: Transaction<AdminDatabase>, table: VersionTableName, key: VersionKey, mode: "share" | "update"): Promise<boolean> {
-  let select = trx.selectFrom(table).select("version").where((eb) => eb.and(versionKeyColumns(key)));
-  select = mode === "share" ? select.forShare() : select.forUpdate();
-  return (await select.executeTakeFirst()) !== undefined;
+async function lockVersionForDelete(trx: Transaction<AdminDatabase>, table: VersionTableName, key: VersionKey): Promise<boolean> {
+  const row = await trx.selectFrom(table).select("version").where((eb) => eb.and(versionKeyColumns(key))).forUpdate().executeTakeFirst();
+  return row !== undefined;
 }
 
 function sameVersion(a: Identifier | undefined, key: VersionKey): boolean {
@@ -49,7 +48,7 @@ export class VersionDeletion {
     const key: VersionKey = { project: id.project, domain: id.domain, name: id.name, version: id.version };
     const what = `${kindText[table]} "${versionKeyText(key)}"`;
     await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await lockVersion(trx, table, key, "update"))) throw notFound(what);
+      if (!(await lockVersionForDelete(trx, table, key))) throw notFound(what);
       const referrers = await this.#referrers(trx, table, key);
       if (referrers.length > 0) throw failedPrecondition(`${what} cannot be deleted: ${referrers.join("; ")}`);
       await trx.deleteFrom(table).where((eb) => eb.and(versionKeyColumns(key))).execute();

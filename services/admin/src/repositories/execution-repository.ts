@@ -56,22 +56,25 @@ export function executionKeyText(key: ExecutionKey): string {
 
 type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
+// Binaries as Buffers, because node-postgres binds a plain Uint8Array as text rather than bytea.
+function toInsertValues(row: NewExecutionRow): NewExecutionRow {
+  return {
+    ...row,
+    spec: Buffer.from(row.spec),
+    inputs: row.inputs == null ? null : Buffer.from(row.inputs),
+    user_inputs: row.user_inputs == null ? null : Buffer.from(row.user_inputs),
+  };
+}
+
 /** Executions in PostgreSQL. Every method runs inside `trx` when given, so callers compose transactions. */
 export class ExecutionRepository {
   constructor(private readonly db: Kysely<AdminDatabase>) {}
 
   /** Inserts an execution unless the name is taken; returns the new row, or undefined when it was. */
   async insertIfAbsent(row: NewExecutionRow, trx?: Transaction<AdminDatabase>): Promise<ExecutionRow | undefined> {
-    // Buffer, because node-postgres binds a plain Uint8Array as text rather than bytea.
-    const values = {
-      ...row,
-      spec: Buffer.from(row.spec),
-      inputs: row.inputs == null ? null : Buffer.from(row.inputs),
-      user_inputs: row.user_inputs == null ? null : Buffer.from(row.user_inputs),
-    };
     return (trx ?? this.db)
       .insertInto("execution")
-      .values(values)
+      .values(toInsertValues(row))
       .onConflict((oc) => oc.columns(["project", "domain", "name"]).doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -82,15 +85,9 @@ export class ExecutionRepository {
    * nothing back: the caller built the row.
    */
   async insertNew(row: NewExecutionRow, trx?: Transaction<AdminDatabase>): Promise<boolean> {
-    const values = {
-      ...row,
-      spec: Buffer.from(row.spec),
-      inputs: row.inputs == null ? null : Buffer.from(row.inputs),
-      user_inputs: row.user_inputs == null ? null : Buffer.from(row.user_inputs),
-    };
     const inserted = await (trx ?? this.db)
       .insertInto("execution")
-      .values(values)
+      .values(toInsertValues(row))
       .onConflict((oc) => oc.columns(["project", "domain", "name"]).doNothing())
       .returning("name")
       .executeTakeFirst();

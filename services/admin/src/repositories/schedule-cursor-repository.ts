@@ -1,13 +1,9 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AdminDatabase } from "./database.js";
+import { versionKeyColumns, type VersionKey } from "./version-key.js";
 
 /** A launch plan version's identity. */
-export interface LaunchPlanVersionKey {
-  readonly project: string;
-  readonly domain: string;
-  readonly name: string;
-  readonly version: string;
-}
+export type LaunchPlanVersionKey = VersionKey;
 
 /** The last firing the scheduler handled, per scheduled launch plan version. */
 export class ScheduleCursorRepository {
@@ -18,10 +14,7 @@ export class ScheduleCursorRepository {
     const row = await (trx ?? this.db)
       .selectFrom("schedule_cursor")
       .select("last_firing_at")
-      .where("project", "=", key.project)
-      .where("domain", "=", key.domain)
-      .where("name", "=", key.name)
-      .where("version", "=", key.version)
+      .where((eb) => eb.and(versionKeyColumns(key)))
       .executeTakeFirst();
     return row?.last_firing_at;
   }
@@ -30,7 +23,7 @@ export class ScheduleCursorRepository {
   async advance(key: LaunchPlanVersionKey, firing: Date, trx?: Transaction<AdminDatabase>): Promise<void> {
     await (trx ?? this.db)
       .insertInto("schedule_cursor")
-      .values({ ...key, last_firing_at: firing })
+      .values({ ...versionKeyColumns(key), last_firing_at: firing })
       .onConflict((oc) =>
         oc
           .columns(["project", "domain", "name", "version"])
