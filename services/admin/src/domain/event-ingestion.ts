@@ -1,6 +1,6 @@
-import { equals, toBinary } from "@bufbuild/protobuf";
+import { toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { IdentifierSchema, ResourceType, type NodeExecutionEvent, type NodeExecutionPhase, type TaskExecutionPhase } from "@skein/idl";
+import type { NodeExecutionEvent, NodeExecutionPhase, TaskExecutionPhase } from "@skein/idl";
 import { NodeExecutionSchema, TaskExecutionSchema, type Event } from "@skein/idl/admin/v1";
 import { assertNever } from "@skein/engine";
 import { sqlState, type Clock, type Logger } from "@skein/server";
@@ -16,10 +16,10 @@ import { taskExecutionFromRow, taskPhaseFromRow } from "../repositories/transfor
 import type { ChangeNotifier } from "./change-feed.js";
 import { inlineDataOf, storeEventData, type EventData, type EventDataOwner, type EventDataStore, type InlineEventData } from "./event-data.js";
 import { verdict, type EventVerdict } from "./event-outcome.js";
-import { executionKeyOf, parseEvent, type ParsedEvent } from "./event-parse.js";
+import { parseEvent, type ParsedEvent } from "./event-parse.js";
 import { workflowEventUpdate, type ExecutionEventUpdate } from "./event-workflow-apply.js";
 import { applyNodeEvent } from "./node-execution-apply.js";
-import { applyTaskEvent } from "./task-execution-apply.js";
+import { applyTaskEvent, ranTask } from "./task-execution-apply.js";
 import { judgeOwnership } from "./transition-ownership.js";
 import { decideNodeEvent, decideTaskEvent, decideWorkflowEvent } from "./transition-rules.js";
 
@@ -172,11 +172,11 @@ class BatchApplier {
     const children = new Map<string, ExecutionKey>();
     for (const p of parsed) {
       if (p.kind === "invalid") continue;
-      executions.set(executionKeyOf(p.execution), p.execution);
+      executions.set(executionKeyText(p.execution), p.execution);
       if (p.kind !== "workflow") nodes.set(nodeExecutionKeyText(p.node), p.node);
       if (p.kind === "task") tasks.set(taskExecutionKeyText(p.task), p.task);
       const child = p.kind === "node" ? childOf(p.event) : undefined;
-      if (child !== undefined) children.set(executionKeyOf(child), child);
+      if (child !== undefined) children.set(executionKeyText(child), child);
     }
     if (executions.size > 0) {
       // Locked in key order, so concurrent batches over the same executions cannot deadlock; the
@@ -190,7 +190,7 @@ class BatchApplier {
         .orderBy("name")
         .forUpdate()
         .execute();
-      for (const row of rows) this.#executions.set(executionKeyOf(row), row);
+      for (const row of rows) this.#executions.set(executionKeyText(row), row);
     }
     if (children.size > 0) {
       const rows = await this.trx
@@ -198,7 +198,7 @@ class BatchApplier {
         .select(["project", "domain", "name"])
         .where((eb) => eb(eb.refTuple("project", "domain", "name"), "in", [...children.values()].map((k) => eb.tuple(k.project, k.domain, k.name))))
         .execute();
-      for (const row of rows) this.#children.add(executionKeyOf(row));
+      for (const row of rows) this.#children.add(executionKeyText(row));
     }
     for (const row of await this.deps.nodes.findMany([...nodes.values()], this.trx)) {
       this.#nodes.set(nodeExecutionKeyText({ ...row, executionName: row.execution_name, nodeId: row.node_id }), row);
@@ -210,7 +210,7 @@ class BatchApplier {
 
   async #applyOne(p: ParsedEvent): Promise<EventVerdict> {
     if (p.kind === "invalid") return p.verdict;
-    const key = executionKeyOf(p.execution);
+    const key = executionKeyText(p.execution);
     const execution = this.#executions.get(key);
     if (execution === undefined) return verdict("not_found", `execution "${executionKeyText(p.execution)}" not found`);
     const ownership = judgeOwnership({ cluster: execution.cluster, epoch: int8(execution.assignment_epoch) }, { producerId: p.event.producerId, epoch: p.event.epoch });
@@ -238,7 +238,7 @@ class BatchApplier {
         const stored = this.#nodes.get(nodeKey);
         result = decideNodeEvent(stored === undefined ? undefined : nodePhaseFromRow(stored.phase), p.event.phase);
         const child = childOf(p.event);
-        if (result.outcome === "accepted" && child !== undefined && !this.#children.has(executionKeyOf(child))) {
+        if (result.outcome === "accepted" && child !== undefined && !this.#children.has(executionKeyText(child))) {
           // Reference §2.5: a node that runs a launch plan names a child execution that exists.
           result = verdict("not_found", `node_event.workflow_node_metadata.execution_id: child execution "${executionKeyText(child)}" not found`);
         }
@@ -279,7 +279,7 @@ class BatchApplier {
         this.effects.ended.push({ project: row.project, domain: row.domain, name: row.name });
         if (row.target_kind === "launch_plan") {
           const name = { project: row.target_project, domain: row.target_domain, name: row.target_name };
-          this.effects.finished.set(executionKeyOf(name), name);
+          this.effects.finished.set(executionKeyText(name), name);
         }
       }
     }
@@ -294,11 +294,8 @@ class BatchApplier {
     const taskKey = taskExecutionKeyText(p.task);
     const stored = this.#tasks.get(taskKey);
     const taskId = p.event.taskId;
-    if (stored !== undefined && taskId !== undefined) {
-      const storedId = { resourceType: ResourceType.TASK, project: stored.task_project, domain: stored.task_domain, name: stored.task_name, version: stored.task_version };
-      if (!equals(IdentifierSchema, { ...taskId, resourceType: ResourceType.TASK }, { $typeName: "skein.core.v1.Identifier", ...storedId })) {
-        return verdict("invalid", `task_event.task_id: attempt ${taskKey} ran task ${stored.task_name}@${stored.task_version}, not ${taskId.name}@${taskId.version}`);
-      }
+    if (stored !== undefined && taskId !== undefined && !ranTask(stored, taskId)) {
+      return verdict("invalid", `task_event.task_id: attempt ${taskKey} ran task ${stored.task_name}@${stored.task_version}, not ${taskId.name}@${taskId.version}`);
     }
     const result = decideTaskEvent(
       stored === undefined ? undefined : { phase: taskPhaseFromRow(stored.phase), phaseVersion: stored.phase_version },
@@ -328,7 +325,7 @@ class BatchApplier {
 
   #record(execution: ExecutionKey, kind: NewChange["kind"], payload: Uint8Array): void {
     this.#pending.push({ project: execution.project, domain: execution.domain, executionName: execution.name, kind, payload });
-    this.effects.touched.add(executionKeyOf(execution));
+    this.effects.touched.add(executionKeyText(execution));
   }
 
   async #flushChanges(): Promise<void> {

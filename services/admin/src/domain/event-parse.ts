@@ -52,8 +52,3 @@ export function parseEvent(event: Event): ParsedEvent {
       return invalid("event: one of workflow_event, node_event, task_event is required");
   }
 }
-
-/** The map key of an execution: `project/domain/name`. */
-export function executionKeyOf(key: ExecutionKey): string {
-  return `${key.project}/${key.domain}/${key.name}`;
-}

@@ -128,6 +128,14 @@ describe("CreateExecution with a known target version", () => {
     expect(ghost).toMatchObject({ code: Code.NotFound, rawMessage: 'project "ghost" not found' });
     expect((await failure(admin.client.createExecution({ project: PROJECT, domain: DOMAIN, target: { case: "taskId", value: taskId("no-such-task") } }))).code).toBe(Code.NotFound);
   });
+
+  it("refuses a parent node execution whose execution does not exist, naming the field", async () => {
+    const lp = await registerLaunchPlan(admin.client, "orphan");
+    const parentNodeExecution = { nodeId: "n0", executionId: exec("no-such-parent") };
+    const orphan = await failure(admin.client.createExecution({ project: PROJECT, domain: DOMAIN, name: "orphan-1", target: { case: "launchPlanId", value: lp }, inputs: inputs({ x: int(1) }), parentNodeExecution }));
+    expect(orphan).toMatchObject({ code: Code.NotFound, rawMessage: `parent execution "${PROJECT}/${DOMAIN}/no-such-parent" (parent_node_execution) not found` });
+    expect((await failure(admin.client.getExecution({ id: exec("orphan-1") }))).code).toBe(Code.NotFound);
+  });
 });
 
 describe("GetExecution", () => {

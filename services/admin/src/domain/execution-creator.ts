@@ -124,7 +124,7 @@ export class ExecutionCreator {
       const locked = await deps.executions.lockTarget(target.kind, versionKey, target.attributeScope, requestedLabel === "", trx);
       if (locked === undefined || locked.digest !== target.digest) {
         if (!fresh) throw new StaleTarget();
-        if (locked === undefined) throw notFound(`${input.targetField} "${executionKeyText(versionKey)}@${versionKey.version}"`);
+        if (locked === undefined) throw notFound(`${input.targetField} "${versionKeyText(versionKey)}"`);
         throw new ConnectError(`${input.targetField}: ${versionKeyText(versionKey)} was deleted and registered again while the execution was being created; retry`, Code.Aborted);
       }
       if (target.kind === "launch_plan" && locked.state === "archived") throw archivedLaunchPlan(input);

@@ -1,11 +1,16 @@
 import { toJson } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { TaskExecutionPhase, TaskLogSchema, type TaskExecutionEvent } from "@skein/idl";
+import { TaskExecutionPhase, TaskLogSchema, type Identifier, type TaskExecutionEvent } from "@skein/idl";
 import { isTerminalTaskPhase } from "@skein/engine";
 import type { TaskExecutionRow } from "../repositories/database.js";
 import { taskPhaseToRow, type StoredReason } from "../repositories/transformers/task-execution-transformer.js";
 import type { EventData } from "./event-data.js";
 import { applyEventData, elapsedMs } from "./node-execution-apply.js";
+
+/** Whether `row` is an attempt of the task `id` names (its resource type is not compared). */
+export function ranTask(row: TaskExecutionRow, id: Identifier): boolean {
+  return id.project === row.task_project && id.domain === row.task_domain && id.name === row.task_name && id.version === row.task_version;
+}
 
 // Logs are merged by uri: a later event may add links or replace one (same uri, new name), never
 // drop the ones already reported.

@@ -15,6 +15,7 @@ import { parseFilters, type FilterFields } from "./filters.js";
 import { pageOf, planList, type ListOrdering } from "./list-query.js";
 import { recordTimeFilterFields, recordTimeSortKeys } from "./record-time-fields.js";
 import { nodeKeyOf } from "./node-execution-manager.js";
+import { ranTask } from "./task-execution-apply.js";
 
 const taskPhases = {
   QUEUED: "queued", RUNNING: "running", SUCCEEDED: "succeeded", ABORTED: "aborted", FAILED: "failed",
@@ -55,7 +56,7 @@ export class TaskExecutionManager {
     const row = await this.deps.tasks.get(key);
     const task = req.id.taskId;
     // The attempt is identified by node and number; a different task id names an attempt that does not exist.
-    if (task !== undefined && (task.project !== row.task_project || task.domain !== row.task_domain || task.name !== row.task_name || task.version !== row.task_version)) {
+    if (task !== undefined && !ranTask(row, task)) {
       throw notFound(`task execution "${taskExecutionKeyText(key)}" of task ${task.name}@${task.version}`);
     }
     const node = await this.deps.nodes.get(key);

@@ -11,7 +11,6 @@ import { executionFromRow, isTerminalRowPhase } from "../repositories/transforme
 import { nodeExecutionFromRow } from "../repositories/transformers/node-execution-transformer.js";
 import { taskExecutionFromRow } from "../repositories/transformers/task-execution-transformer.js";
 import { armWakeUp, type ChangeNotifier } from "./change-feed.js";
-import { executionKeyOf } from "./event-parse.js";
 
 export interface WatchDeps {
   readonly db: Kysely<AdminDatabase>;
@@ -59,7 +58,7 @@ export class ExecutionWatcher {
       await this.deps.executions.get(key);
     }
     while (!signal.aborted) {
-      const wakeUp = armWakeUp(this.deps.notifier, executionKeyOf(key), this.deps.pollMs, signal);
+      const wakeUp = armWakeUp(this.deps.notifier, executionKeyText(key), this.deps.pollMs, signal);
       try {
         // Read the phase before the log: if it was terminal already, the terminal change is in
         // the log by now, so an empty read means it was sent before.

@@ -166,6 +166,12 @@ describe("node and task events", () => {
     const { results } = await admin.client.createEvents({ events: batch(other) });
     expect(results[0]).toMatchObject({ outcome: O.INVALID, message: "task_event.task_id: attempt proj/development/nodes/t0#1 ran task t@v1, not other@v1" });
   });
+
+  it("answer GetTaskExecution naming another task of the attempt with NotFound", async () => {
+    const taskId = { ...taskEvent("nodes", "t0", 0, T.RUNNING, 0).taskId!, version: "v2" };
+    const error = await failure(admin.client.getTaskExecution({ id: { taskId, nodeExecutionId: nodeId("nodes", "t0"), retryAttempt: 0 } }));
+    expect(error).toMatchObject({ code: Code.NotFound, rawMessage: 'task execution "proj/development/nodes/t0#0" of task t@v2 not found' });
+  });
 });
 
 describe("CreateEvents batches", () => {

@@ -3,7 +3,7 @@ import type { WorkflowExecutionIdentifier } from "@skein/idl";
 import type { AdminService } from "@skein/idl/admin/v1";
 import type { ChangeNotifier } from "../domain/change-feed.js";
 import type { EventManagers } from "../domain/event-managers.js";
-import { executionKeyOf } from "../domain/event-parse.js";
+import { executionKeyText } from "../repositories/execution-repository.js";
 
 /** Events, node and task executions, WatchExecution and signals, one line each. */
 export function eventHandlers(m: EventManagers): Partial<ServiceImpl<typeof AdminService>> {
@@ -35,7 +35,7 @@ type AdminImpl = Partial<ServiceImpl<typeof AdminService>>;
  */
 export function withWatchWakeUps(handlers: AdminImpl, notifier: ChangeNotifier): AdminImpl {
   const wake = (id: WorkflowExecutionIdentifier | undefined): void => {
-    if (id !== undefined) notifier.publish([executionKeyOf(id)]);
+    if (id !== undefined) notifier.publish([executionKeyText(id)]);
   };
   const { terminateExecution: terminate, updateExecution: update, deleteExecution: remove } = handlers;
   const wrapped: AdminImpl = { ...handlers };
