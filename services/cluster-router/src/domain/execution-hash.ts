@@ -5,11 +5,13 @@
 const fnvOffset = 0xcbf29ce484222325n;
 const fnvPrime = 0x100000001b3n;
 const mask64 = 0xffffffffffffffffn;
+// One encoder for every hash: hashing runs per Assign and, for sharded watchers, per change.
+const utf8 = new TextEncoder();
 
 /** FNV-1a, 64-bit, over the UTF-8 bytes of `text`. */
 export function fnv1a64(text: string): bigint {
   let hash = fnvOffset;
-  for (const byte of new TextEncoder().encode(text)) {
+  for (const byte of utf8.encode(text)) {
     hash ^= BigInt(byte);
     hash = (hash * fnvPrime) & mask64;
   }

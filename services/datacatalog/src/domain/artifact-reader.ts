@@ -32,10 +32,11 @@ export class ArtifactReader {
    */
   async get(req: GetArtifactRequest): Promise<GetArtifactResponse> {
     const dataset = requiredDataset(req.dataset, "dataset");
+    // Checked before the read, so bad input is refused without touching the database.
+    const maxAgeMs = req.maxAge === undefined ? undefined : durationMs(req.maxAge);
+    if (maxAgeMs !== undefined && !(maxAgeMs > 0)) throw invalidArgument("max_age", "must be greater than zero");
     const row = await this.find(dataset, req.query);
-    if (req.maxAge !== undefined) {
-      const maxAgeMs = durationMs(req.maxAge);
-      if (!(maxAgeMs > 0)) throw invalidArgument("max_age", "must be greater than zero");
+    if (maxAgeMs !== undefined) {
       const ageMs = this.deps.clock.now().getTime() - row.created_at.getTime();
       if (ageMs > maxAgeMs) throw notFound(`artifact "${row.id}" younger than max_age (it is ${Math.round(ageMs / 1000)}s old)`);
     }

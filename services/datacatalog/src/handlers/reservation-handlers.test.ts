@@ -79,6 +79,8 @@ describe("reservations", () => {
       [() => dc.client.getOrExtendReservation({ ownerId: "a", heartbeatInterval: { seconds: 1n } }), /reservation_id: value is required/],
       [() => dc.client.getOrExtendReservation({ reservationId: { datasetId: datasetId(), tagName: "" }, ownerId: "a", heartbeatInterval: { seconds: 1n } }), /reservation_id\.tag_name: /],
       [() => dc.client.releaseReservation({ reservationId: { datasetId: { ...datasetId(), version: "" }, tagName: "t" }, ownerId: "a" }), /reservation_id\.dataset_id\.version: /],
+      [() => dc.client.releaseReservation({ reservationId, ownerId: "" }), /owner_id: /],
+      [() => dc.client.releaseReservation({ ownerId: "a" }), /reservation_id: value is required/],
     ];
     for (const [call, message] of cases) {
       const error = await failure(call());
