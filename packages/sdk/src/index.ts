@@ -124,6 +124,7 @@ export {
   TASK_MAIN_USAGE,
   TaskMainUsageError,
   TEMPLATE_FILE,
+  writeErrorResult,
   writeResultFile,
 } from "./worker/index.js";
 export type { AttemptFiles, BundledTaskAttempt, ContainerTaskAttempt, ErrorDetails } from "./worker/index.js";

@@ -1,12 +1,9 @@
 import { toJson } from "@bufbuild/protobuf";
 import { ClusterHealth, ClusterSchema, ClusterState, type Cluster } from "@skein/idl/router/v1";
+import { enumName } from "../remote/format.js";
 
 /** Columns of `skein cluster list`. */
 export const CLUSTER_HEADER = ["CLUSTER", "REGION", "LABELS", "HEALTH", "LOAD", "ASSIGNMENTS", "DRAINED"] as const;
-
-function enumName(names: Record<number, string>, value: number): string {
-  return names[value] ?? String(value);
-}
 
 /** Labels as `key=value` pairs sorted by key, comma-separated; `-` when there are none. */
 export function labelsText(labels: Readonly<Record<string, string>>): string {

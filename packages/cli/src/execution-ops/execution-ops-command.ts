@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { remoteAction, type RemoteIo } from "../remote/action.js";
 import { endpointFlag, targetOptions, type Outcome } from "../remote/command-options.js";
+import { targetSuffix } from "../remote/target.js";
 
 interface OpFlags {
   readonly endpoint?: string;
@@ -40,9 +41,4 @@ export function addExecutionOpsCommands(program: Command, io: RemoteIo, outcome:
   };
   rerun("relaunch", "run an execution again with the same inputs");
   rerun("recover", "run a failed execution again, reusing the outputs of the nodes that succeeded");
-}
-
-/** The target flags to repeat in a follow-up command the user is told to run. */
-export function targetSuffix(flags: { project?: string; domain?: string }): string {
-  return `${flags.project ? ` --project ${flags.project}` : ""}${flags.domain ? ` --domain ${flags.domain}` : ""}`;
 }

@@ -18,8 +18,8 @@ export function formatDuration(d: Duration | undefined): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor(seconds / 60) % 60).padStart(2, "0")}m`;
 }
 
-// Enum value names without their type prefix, as the CLI prints phases.
-function enumName(names: Record<number, string>, value: number): string {
+/** An enum value's name without its type prefix, as the CLI prints phases and states; the number when unknown. */
+export function enumName(names: Record<number, string>, value: number): string {
   return names[value] ?? String(value);
 }
 

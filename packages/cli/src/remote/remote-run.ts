@@ -3,15 +3,15 @@ import { create } from "@bufbuild/protobuf";
 import { assertNever } from "@skein/engine";
 import { IdentifierSchema, ResourceType, WorkflowExecutionPhase, type Identifier, type Literal } from "@skein/idl";
 import { CreateExecutionRequestSchema, type Execution } from "@skein/idl/admin/v1";
-import { createAdminClient, fromLiteral, type AdminClient, type RunnableEntity } from "@skein/sdk";
-import { inputsOf, outputTypes } from "../run/entity-info.js";
-import { formatValue, toJsonText } from "../run/format.js";
+import { createAdminClient, type AdminClient, type RunnableEntity } from "@skein/sdk";
+import { inputsOf } from "../run/entity-info.js";
+import { outputsText } from "../run/outputs-text.js";
 import { REMOTE_FLAGS, UsageError, type RunArgs } from "../run/args.js";
 import { isValidVersion, prepareRegistration, registerPlan, RegistrationFailed, uploadBundle } from "../register/register-files.js";
 import { reportRemoteError } from "./errors.js";
 import { isTerminalWorkflowPhase, workflowPhaseName } from "./format.js";
 import { ensureProject } from "./project.js";
-import { resolveTarget, type RemoteTarget } from "./target.js";
+import { resolveTarget, targetSuffix, type RemoteTarget } from "./target.js";
 
 export interface RemoteRunIo {
   readonly out: (text: string) => void;
@@ -133,10 +133,9 @@ export async function remoteRun(args: RunArgs, file: string, entity: RunnableEnt
       }),
     );
     const name = response.id?.name ?? "";
-    const scope = `${options.project ? ` --project ${target.project}` : ""}${options.domain ? ` --domain ${target.domain}` : ""}`;
     if (!options.wait) {
       io.out(`${name}\n`);
-      io.err(`execution ${target.project}/${target.domain}/${name} created; follow it with: skein get execution ${name}${scope}\n`);
+      io.err(`execution ${target.project}/${target.domain}/${name} created; follow it with: skein get execution ${name}${targetSuffix(options)}\n`);
       return 0;
     }
     io.err(`execution ${target.project}/${target.domain}/${name} created; waiting for it to finish (Ctrl-C stops waiting, not the execution)\n`);
@@ -150,18 +149,7 @@ export async function remoteRun(args: RunArgs, file: string, entity: RunnableEnt
       return 1;
     }
     const data = await client.getExecutionData({ id: response.id });
-    const values = Object.fromEntries(
-      Object.entries(outputTypes(entity)).map(([output, type]) => {
-        const literal = data.outputs?.literals[output];
-        return [output, literal ? fromLiteral(literal, type) : null];
-      }),
-    );
-    if (args.json) io.out(`${toJsonText(values, 2)}\n`);
-    else {
-      const names = Object.keys(values);
-      if (names.length === 1) io.out(`${formatValue(values[names[0] ?? ""])}\n`);
-      else for (const output of names) io.out(`${output}: ${formatValue(values[output])}\n`);
-    }
+    io.out(outputsText(entity, data.outputs, args.json));
     return 0;
   } catch (error) {
     if (error instanceof RegistrationFailed) return reportRemoteError(error.failure, io.err, target?.endpoint) === 2 ? 2 : 1;

@@ -39,3 +39,8 @@ export function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, s
     domain: label("--domain", "SKEIN_DOMAIN", flags.domain, DEFAULT_DOMAIN, env),
   };
 }
+
+/** The target flags to repeat in a follow-up command the user is told to run (only those given). */
+export function targetSuffix(flags: { readonly project?: string; readonly domain?: string }): string {
+  return `${flags.project ? ` --project ${flags.project}` : ""}${flags.domain ? ` --domain ${flags.domain}` : ""}`;
+}

@@ -1,12 +1,12 @@
 import { relative } from "node:path";
 import { describeType, type EngineRecord } from "@skein/engine";
 import { NodeExecutionPhase, SimpleType, WorkflowExecutionPhase, type ExecutionError, type Literal } from "@skein/idl";
-import { collectEntities, fromLiteral, InputError, LiteralConversionError, parseCliValue, runLocally, type RunnableEntity } from "@skein/sdk";
+import { collectEntities, InputError, LiteralConversionError, parseCliValue, runLocally, type RunnableEntity } from "@skein/sdk";
 import { parseRunArgs, REMOTE_RUN_OPTIONS_HELP, RUN_OPTIONS_HELP, UsageError } from "./args.js";
-import { entityHelp, entityList, inputsOf, outputTypes } from "./entity-info.js";
-import { formatValue, toJsonText } from "./format.js";
+import { entityHelp, entityList, inputsOf } from "./entity-info.js";
 import { loadUserModule, ModuleLoadError } from "./load-module.js";
 import { nodeLabels } from "./node-labels.js";
+import { outputsText } from "./outputs-text.js";
 import { liveProgress, plainProgress, type ProgressView } from "./progress.js";
 import { remoteRun } from "../remote/remote-run.js";
 import { cliSignals } from "./signals.js";
@@ -137,19 +137,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
       io.err(describeFailure(entity, failure, result.error));
       return result.phase === WorkflowExecutionPhase.ABORTED ? 130 : 1;
     }
-    const types = outputTypes(entity);
-    const values = Object.fromEntries(
-      Object.entries(types).map(([name, type]) => {
-        const literal = result.outputs?.literals[name];
-        return [name, literal ? fromLiteral(literal, type) : null];
-      }),
-    );
-    if (args.json) io.out(`${toJsonText(values, 2)}\n`);
-    else {
-      const names = Object.keys(values);
-      if (names.length === 1) io.out(`${formatValue(values[names[0] ?? ""])}\n`);
-      else for (const name of names) io.out(`${name}: ${formatValue(values[name])}\n`);
-    }
+    io.out(outputsText(entity, result.outputs, args.json));
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputError || (error instanceof ModuleLoadError && error.usage)) {

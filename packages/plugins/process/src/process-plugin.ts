@@ -25,7 +25,7 @@ import {
   ERROR_FILE,
   FUTURES_FILE,
   OUTPUTS_FILE,
-  writeResultFile,
+  writeErrorResult,
   type ErrorDetails,
 } from "@skein/sdk";
 import { attemptKey, layoutOf, type AttemptLayout } from "./attempt-layout.js";
@@ -138,8 +138,7 @@ export class ProcessPlugin implements BackendPlugin<ProcessState> {
     } catch (error) {
       if (!(error instanceof BadBundleError)) throw error;
       // Permanent: record the failure as the attempt's result instead of starting a process.
-      await writeResultFile(layout.outputDir, ERROR_DETAILS_FILE, JSON.stringify({ recoverable: false } satisfies ErrorDetails));
-      await writeResultFile(layout.outputDir, ERROR_FILE, toBinary(ExecutionErrorSchema, systemError(error.name, error.message)));
+      await writeErrorResult(layout.outputDir, systemError(error.name, error.message), false);
       const state: ProcessState = { pid: null, dir: layout.dir, startedAt };
       await writeFile(layout.stateFile, JSON.stringify(state));
       return state;

@@ -9,6 +9,7 @@ export {
   INPUTS_FILE,
   OUTPUTS_FILE,
   TEMPLATE_FILE,
+  writeErrorResult,
   writeResultFile,
 } from "./task-files.js";
 export type { ErrorDetails } from "./task-files.js";

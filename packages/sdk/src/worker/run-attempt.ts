@@ -4,12 +4,12 @@ import { hostname } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { DynamicJobSpecSchema, ErrorKind, ExecutionErrorSchema, LiteralMapSchema, TaskTemplateSchema, type LiteralMap, type TaskTemplate } from "@skein/idl";
+import { DynamicJobSpecSchema, ErrorKind, LiteralMapSchema, TaskTemplateSchema, type LiteralMap, type TaskTemplate } from "@skein/idl";
 import { collectEntities } from "../entities.js";
 import { ContainerProcessInvoker } from "../runner/container-process.js";
 import { errorFromThrown } from "../runner/drive.js";
 import type { TaskResult, TaskRuntime } from "../task/context.js";
-import { ERROR_DETAILS_FILE, ERROR_FILE, FUTURES_FILE, OUTPUTS_FILE, writeResultFile, type ErrorDetails } from "./task-files.js";
+import { FUTURES_FILE, OUTPUTS_FILE, writeErrorResult, writeResultFile } from "./task-files.js";
 
 /** Where an attempt runs: identifies it to the task and says where its files are. */
 export interface AttemptFiles {
@@ -109,9 +109,7 @@ async function settle(attempt: AttemptFiles, body: () => Promise<TaskResult>): P
     const setup = thrown instanceof AttemptSetupError;
     const { error, recoverable } = errorFromThrown(thrown, setup ? ErrorKind.SYSTEM : ErrorKind.USER);
     error.worker = `${hostname()}:${process.pid}`;
-    const details: ErrorDetails = { recoverable: setup ? thrown.recoverable : recoverable };
-    await writeResultFile(attempt.outputDir, ERROR_DETAILS_FILE, JSON.stringify(details));
-    await writeResultFile(attempt.outputDir, ERROR_FILE, toBinary(ExecutionErrorSchema, error));
+    await writeErrorResult(attempt.outputDir, error, setup ? thrown.recoverable : recoverable);
     return;
   }
   if ("outputs" in result) await writeResultFile(attempt.outputDir, OUTPUTS_FILE, toBinary(LiteralMapSchema, result.outputs));

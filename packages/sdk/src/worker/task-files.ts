@@ -1,5 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { toBinary } from "@bufbuild/protobuf";
+import { ExecutionErrorSchema, type ExecutionError } from "@skein/idl";
 
 // The files one task attempt exchanges with whoever started it (reference §7's protocol, on a
 // local disk): the starter writes the inputs, the task process writes exactly one result file into
@@ -34,4 +36,14 @@ export async function writeResultFile(dir: string, name: string, content: Uint8A
   const temp = join(dir, `.${name}.tmp-${process.pid}`);
   await writeFile(temp, content);
   await rename(temp, join(dir, name));
+}
+
+/**
+ * Writes a failed attempt's result: ERROR_DETAILS_FILE, then ERROR_FILE, which marks the result
+ * complete (a reader that sees error.pb finds its details beside it).
+ */
+export async function writeErrorResult(dir: string, error: ExecutionError, recoverable: boolean): Promise<void> {
+  const details: ErrorDetails = { recoverable };
+  await writeResultFile(dir, ERROR_DETAILS_FILE, JSON.stringify(details));
+  await writeResultFile(dir, ERROR_FILE, toBinary(ExecutionErrorSchema, error));
 }
