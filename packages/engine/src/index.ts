@@ -6,6 +6,10 @@ export {
   compileWorkflow,
   END_NODE,
   formatCompileErrors,
+  SINGLE_TASK_NODE,
+  SingleTaskError,
+  singleTaskWorkflow,
+  singleTaskWorkflowId,
   START_NODE,
 } from "./compiler/index.js";
 export type { CompileError, CompileErrorCode, CompileInput, CompileResult, DynamicJobContext } from "./compiler/index.js";
@@ -56,7 +60,7 @@ export {
   unionLiteral,
 } from "./literals/index.js";
 export type { CacheKey } from "./literals/index.js";
-export { childExecutionName, createEngine, decodeState, encodeState } from "./executor/index.js";
+export { childExecutionName, createEngine, decodeState, decodeStateParts, encodeState, encodeStateDelta } from "./executor/index.js";
 export type {
   Decision,
   EngineEvent,
@@ -68,6 +72,7 @@ export type {
   NodeState,
   NodeTable,
   Step,
+  StateDelta,
   WorkflowEngine,
 } from "./executor/index.js";
 export { cronProblem, isKnownTimeZone, nextCronTime, nextFixedRateTime, parseCron } from "./schedule/index.js";

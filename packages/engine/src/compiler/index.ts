@@ -10,3 +10,4 @@ export type { CompileError, CompileErrorCode } from "./compile-error.js";
 export { resolveAttrPath } from "./attr-path.js";
 export type { AttrResult } from "./attr-path.js";
 export { END_NODE, START_NODE } from "./names.js";
+export { SINGLE_TASK_NODE, SingleTaskError, singleTaskWorkflow, singleTaskWorkflowId } from "./single-task.js";

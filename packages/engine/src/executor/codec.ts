@@ -1,7 +1,7 @@
 import { toJson, type JsonValue } from "@bufbuild/protobuf";
 import { CatalogCacheStatus, DynamicJobSpecSchema, ExecutionErrorSchema, LiteralMapSchema, NodeExecutionPhase, WorkflowExecutionPhase } from "@skein/idl";
 import { assertNever } from "../assert-never.js";
-import type { ExecutionState, NodeState } from "./api.js";
+import type { ExecutionState, NodePath, NodeState } from "./api.js";
 import type { NodeDetail, ScopeProgress } from "./kernel.js";
 import { PersistentMap } from "./persistent-map.js";
 import { PersistentQueue } from "./persistent-queue.js";
@@ -57,10 +57,9 @@ function encodeNode(s: NodeState): Json {
   };
 }
 
-/** The state as JSON text. */
-export function encodeState(state: ExecutionState): string {
+function encodeHeaderFields(state: ExecutionState): Record<string, Json> {
   const book = bookkeepingOf(state);
-  const doc: Json = {
+  return {
     version: VERSION,
     phase: state.phase,
     startedAt: state.startedAt ?? null,
@@ -68,14 +67,97 @@ export function encodeState(state: ExecutionState): string {
     inputs: state.inputs ? toJson(LiteralMapSchema, state.inputs) : null,
     outputs: state.outputs ? toJson(LiteralMapSchema, state.outputs) : null,
     error: state.error ? toJson(ExecutionErrorSchema, state.error) : null,
-    nodes: byKey(state.nodes.entries()).map(([path, s]) => [path, encodeNode(s)]),
     root: encodeProgress(book.root),
     running: book.running,
     queue: book.queue.toArray(),
     waits: byKey(book.waits.entries()),
     signals: byKey(book.signals.entries()).map(([id, paths]) => [id, [...paths]]),
   };
+}
+
+/** The state as JSON text. */
+export function encodeState(state: ExecutionState): string {
+  const { version, phase, startedAt, endedAt, inputs, outputs, error, ...book } = encodeHeaderFields(state);
+  const doc: Json = {
+    version: version ?? null,
+    phase: phase ?? null,
+    startedAt: startedAt ?? null,
+    endedAt: endedAt ?? null,
+    inputs: inputs ?? null,
+    outputs: outputs ?? null,
+    error: error ?? null,
+    nodes: byKey(state.nodes.entries()).map(([path, s]) => [path, encodeNode(s)]),
+    ...book,
+  };
   return JSON.stringify(doc);
+}
+
+/**
+ * A state as rows: the header (everything but the nodes) and the nodes that changed since
+ * `previous` (every node when there is none), each as its own JSON text, plus nodes that are gone.
+ * A driver that stores the header and upserts the node texts after every step can rebuild the
+ * state with `decodeStateParts`; the cost of a delta follows the changes, not the execution size.
+ */
+export interface StateDelta {
+  readonly header: string;
+  readonly nodes: readonly (readonly [NodePath, string])[];
+  readonly removed: readonly NodePath[];
+}
+
+export function encodeStateDelta(previous: ExecutionState | undefined, next: ExecutionState): StateDelta {
+  const header = JSON.stringify(encodeHeaderFields(next));
+  let paths: string[];
+  let removed: string[] = [];
+  if (previous === undefined) {
+    paths = [...next.nodes.keys()];
+  } else if (previous.nodes instanceof PersistentMap && next.nodes instanceof PersistentMap) {
+    ({ changed: paths, removed } = (next.nodes as PersistentMap<NodeState>).changedKeys(previous.nodes as PersistentMap<NodeState>));
+  } else {
+    throw new Error("encodeStateDelta: states must come from initialState, handle or decodeState");
+  }
+  const nodes = paths.sort().map((path): [NodePath, string] => {
+    const node = next.nodes.get(path);
+    if (node === undefined) throw new Error(`encodeStateDelta: node ${path} vanished`);
+    return [path, JSON.stringify(encodeNode(node))];
+  });
+  return { header, nodes, removed: removed.sort() };
+}
+
+/** Rebuilds a state from a header and every node text (in any order), as `encodeStateDelta` made them. */
+export function decodeStateParts(header: string, nodes: Iterable<readonly [NodePath, string]>): ExecutionState {
+  const r = reader(parseJson(header, "header"), "header");
+  const version = r.number("version");
+  if (version !== VERSION) throw new Error(`decodeStateParts: header.version ${version} is not supported (expected ${VERSION})`);
+  const decoded: [NodePath, NodeState][] = [];
+  for (const [path, text] of nodes) decoded.push([path, decodeNode(reader(parseJson(text, `node ${path}`), `node ${path}`))]);
+  return stateOf(r, PersistentMap.from(decoded));
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`decodeStateParts: ${what} is not JSON (${(e as Error).message})`);
+  }
+}
+
+function stateOf(r: Reader, nodes: PersistentMap<NodeState>): ExecutionState {
+  return {
+    phase: r.enumValue("phase", WorkflowExecutionPhase),
+    startedAt: r.optionalNumber("startedAt"),
+    endedAt: r.optionalNumber("endedAt"),
+    inputs: r.optionalMessage("inputs", LiteralMapSchema),
+    outputs: r.optionalMessage("outputs", LiteralMapSchema),
+    error: r.optionalMessage("error", ExecutionErrorSchema),
+    nodes,
+    detail: {
+      root: r.object("root", decodeProgress),
+      running: r.number("running"),
+      queue: PersistentQueue.from(r.strings("queue")),
+      waits: PersistentMap.from(r.entries("waits", (v) => v.asNumber())),
+      signals: PersistentMap.from(r.entries("signals", (v) => v.asStrings())),
+    },
+  };
 }
 
 function decodeProgress(r: Reader): ScopeProgress {
@@ -136,20 +218,5 @@ export function decodeState(text: string): ExecutionState {
   const version = r.number("version");
   if (version !== VERSION) throw new Error(`decodeState: state.version ${version} is not supported (expected ${VERSION})`);
   const nodes = r.entries("nodes", decodeNode);
-  return {
-    phase: r.enumValue("phase", WorkflowExecutionPhase),
-    startedAt: r.optionalNumber("startedAt"),
-    endedAt: r.optionalNumber("endedAt"),
-    inputs: r.optionalMessage("inputs", LiteralMapSchema),
-    outputs: r.optionalMessage("outputs", LiteralMapSchema),
-    error: r.optionalMessage("error", ExecutionErrorSchema),
-    nodes: PersistentMap.from(nodes),
-    detail: {
-      root: r.object("root", decodeProgress),
-      running: r.number("running"),
-      queue: PersistentQueue.from(r.strings("queue")),
-      waits: PersistentMap.from(r.entries("waits", (v) => v.asNumber())),
-      signals: PersistentMap.from(r.entries("signals", (v) => v.asStrings())),
-    },
-  };
+  return stateOf(r, PersistentMap.from(nodes));
 }

@@ -12,6 +12,7 @@ export type {
   Step,
   WorkflowEngine,
 } from "./api.js";
+export type { StateDelta } from "./codec.js";
 export { createEngine } from "./engine.js";
-export { decodeState, encodeState } from "./codec.js";
+export { decodeState, decodeStateParts, encodeState, encodeStateDelta } from "./codec.js";
 export { childExecutionName } from "./child-name.js";

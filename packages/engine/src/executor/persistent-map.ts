@@ -133,6 +133,29 @@ function* walk<V>(node: Trie<V> | undefined): Generator<[string, V]> {
   else for (const child of node.children) yield* walk(child);
 }
 
+// Keys whose values differ between two tries. Subtrees shared by identity are skipped, so the cost
+// follows the number of changes (times the depth), not the size of the maps.
+function diffTries<V>(prev: Trie<V> | undefined, next: Trie<V> | undefined, changed: string[], removed: string[]): void {
+  if (prev === next) return;
+  if (prev instanceof Branch && next instanceof Branch) {
+    const bits = prev.bitmap | next.bitmap;
+    for (let i = 0; i < 32; i++) {
+      const bit = 1 << i;
+      if ((bits & bit) === 0) continue;
+      const a = (prev.bitmap & bit) === 0 ? undefined : prev.children[popcount(prev.bitmap & (bit - 1))];
+      const b = (next.bitmap & bit) === 0 ? undefined : next.children[popcount(next.bitmap & (bit - 1))];
+      diffTries(a, b, changed, removed);
+    }
+    return;
+  }
+  const before = new Map(walk(prev));
+  for (const [key, value] of walk(next)) {
+    if (before.get(key) !== value || !before.has(key)) changed.push(key);
+    before.delete(key);
+  }
+  for (const key of before.keys()) removed.push(key);
+}
+
 /** An immutable map from strings to `V`; every update returns a new map sharing structure. */
 export class PersistentMap<V> {
   private static readonly emptyMap = new PersistentMap<never>(undefined, 0);
@@ -168,6 +191,17 @@ export class PersistentMap<V> {
     if (this.root === undefined) return this;
     const root = remove(this.root, 0, hashKey(key), key);
     return root === this.root ? this : new PersistentMap(root, this.size - 1);
+  }
+
+  /**
+   * Keys bound to a different value (by identity) than in `previous`, and keys `previous` had that
+   * this map has not. Proportional to the changes when this map was derived from `previous`.
+   */
+  changedKeys(previous: PersistentMap<V>): { changed: string[]; removed: string[] } {
+    const changed: string[] = [];
+    const removed: string[] = [];
+    diffTries(previous.root, this.root, changed, removed);
+    return { changed, removed };
   }
 
   /** Entries in hash order: deterministic, but not insertion order. */

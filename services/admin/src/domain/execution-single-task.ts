@@ -1,43 +1,19 @@
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { WorkflowTemplateSchema, type CompiledWorkflowClosure, type TaskTemplate } from "@skein/idl";
-import { compileWorkflow, formatCompileErrors, START_NODE } from "@skein/engine";
-import { singleTaskWorkflowId } from "../repositories/transformers/execution-transformer.js";
+import { SINGLE_TASK_NODE, SingleTaskError, singleTaskWorkflow as buildSingleTaskWorkflow } from "@skein/engine";
+import type { CompiledWorkflowClosure, TaskTemplate } from "@skein/idl";
 
-/** Id of the one node of a single-task workflow. */
-export const SINGLE_TASK_NODE = "n0";
+export { SINGLE_TASK_NODE };
 
 /**
- * The workflow a single-task execution runs: one node calling the task, every task input bound to
- * the workflow input of the same name, every task output exposed as a workflow output. It is
- * derived from the (immutable) task version whenever needed, so it is never registered or stored.
+ * The one-node workflow a single-task execution runs (built by the engine, so the data plane
+ * derives the same one), with the engine's refusal as a Connect error: a template without an id
+ * is Internal, a task version that cannot run on its own FailedPrecondition.
  */
 export function singleTaskWorkflow(task: TaskTemplate): CompiledWorkflowClosure {
-  const taskId = task.id;
-  if (taskId === undefined) throw new ConnectError("task template has no id", Code.Internal);
-  const inputs = task.interface?.inputs?.variables ?? {};
-  const outputs = task.interface?.outputs?.variables ?? {};
-  const template = create(WorkflowTemplateSchema, {
-    id: singleTaskWorkflowId(taskId),
-    interface: task.interface,
-    nodes: [
-      {
-        id: SINGLE_TASK_NODE,
-        metadata: { name: taskId.name },
-        inputs: Object.keys(inputs)
-          .sort()
-          .map((name) => ({ var: name, binding: { value: { case: "promise" as const, value: { nodeId: START_NODE, var: name } } } })),
-        target: { case: "taskNode", value: { reference: { case: "referenceId", value: taskId } } },
-      },
-    ],
-    outputs: Object.keys(outputs)
-      .sort()
-      .map((name) => ({ var: name, binding: { value: { case: "promise" as const, value: { nodeId: SINGLE_TASK_NODE, var: name } } } })),
-  });
-  const result = compileWorkflow({ workflow: template, tasks: [task] });
-  if (!result.ok) {
-    // A registered task always compiles on its own; failing here means the task version is unusable.
-    throw new ConnectError(`task ${taskId.name}@${taskId.version} cannot run on its own: ${formatCompileErrors(result.errors)}`, Code.FailedPrecondition);
+  try {
+    return buildSingleTaskWorkflow(task);
+  } catch (error) {
+    if (!(error instanceof SingleTaskError)) throw error;
+    throw new ConnectError(error.message, error.reason === "missing-id" ? Code.Internal : Code.FailedPrecondition);
   }
-  return result.closure;
 }

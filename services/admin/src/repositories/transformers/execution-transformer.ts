@@ -2,7 +2,7 @@ import { create, fromBinary } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ExecutionErrorSchema, ResourceType, WorkflowExecutionPhase, type Identifier } from "@skein/idl";
 import { ExecutionSchema, ExecutionSpecSchema, ExecutionState, type Execution, type ExecutionClosure } from "@skein/idl/admin/v1";
-import { assertNever } from "@skein/engine";
+import { assertNever, singleTaskWorkflowId } from "@skein/engine";
 import type { ExecutionRow, ExecutionRowPhase } from "../database.js";
 
 /** The stored phase of an API phase (UNSPECIFIED is stored as 'undefined'). */
@@ -75,16 +75,7 @@ export function int8(value: string | number | bigint): bigint {
 }
 
 /** The id of the one-node workflow a single-task execution runs; it is generated, never registered. */
-export function singleTaskWorkflowId(task: { project: string; domain: string; name: string; version: string }): Identifier {
-  return {
-    $typeName: "skein.core.v1.Identifier",
-    resourceType: ResourceType.WORKFLOW,
-    project: task.project,
-    domain: task.domain,
-    name: `.skeingen.${task.name}`,
-    version: task.version,
-  };
-}
+export { singleTaskWorkflowId };
 
 /** The columns the API view of an execution is made of. */
 export const EXECUTION_VIEW_COLUMNS = [
