@@ -32,6 +32,22 @@ export const propellerConfigSchema = z.object({
   datacatalogEndpoint: urlSchema("http:", "https:").default("http://127.0.0.1:8089"),
   /** Task attempts this replica runs at once. */
   workers: z.coerce.number().int().positive().default(8),
+  /** Executions the cluster takes at once, as reported to the router. */
+  capacity: z.coerce.number().int().min(0).default(100),
+  /** The cluster's share of executions among clusters that qualify equally (1 to 10000). */
+  weight: z.coerce.number().int().min(1).max(10_000).default(1),
+  /** How long a replica's claim on an execution lasts without renewal, in ms; renewed every third of it. */
+  leaseTtlMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Pause between claim rounds when nothing wakes the claimer (work of dead replicas), in ms. */
+  claimIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Pause between heartbeats to the router, in ms; keep it well below the router's timeout. */
+  heartbeatIntervalMs: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  /** How often gates, child executions and plugins without wake-ups are checked, in ms. */
+  pollMs: z.coerce.number().int().min(5).max(60_000).default(500),
+  /** Engine events handled per transaction at most. */
+  maxBatch: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Local directory for code bundles, attempt directories and checkpoints; `<dataDir>/propeller-<clusterId>` by default. */
+  workDir: z.string().min(1).optional(),
 });
 
 export type PropellerConfig = z.output<typeof propellerConfigSchema>;
@@ -51,6 +67,14 @@ export function loadPropellerConfig(
       routerEndpoint: "SKEIN_ROUTER_ENDPOINT",
       datacatalogEndpoint: "SKEIN_DATACATALOG_ENDPOINT",
       workers: "SKEIN_PROPELLER_WORKERS",
+      capacity: "SKEIN_CLUSTER_CAPACITY",
+      weight: "SKEIN_CLUSTER_WEIGHT",
+      leaseTtlMs: "SKEIN_PROPELLER_LEASE_TTL_MS",
+      claimIntervalMs: "SKEIN_PROPELLER_CLAIM_INTERVAL_MS",
+      heartbeatIntervalMs: "SKEIN_PROPELLER_HEARTBEAT_INTERVAL_MS",
+      pollMs: "SKEIN_PROPELLER_POLL_MS",
+      maxBatch: "SKEIN_PROPELLER_MAX_BATCH",
+      workDir: "SKEIN_PROPELLER_WORK_DIR",
     },
     source,
     overrides,

@@ -41,6 +41,13 @@ export interface BackendPlugin<State = unknown> {
   create(attempt: TaskAttempt): Promise<State>;
   get(attempt: TaskAttempt, state: State): Promise<TaskStatus>;
   delete(attempt: TaskAttempt, state: State): Promise<void>;
+  /**
+   * Optional wake-up: resolves when the attempt's status may have changed (it may resolve early),
+   * and soon after `signal` aborts. Propeller calls `get` after it resolves, so a plugin that knows
+   * when its work ends (a child process exiting, a worker's reply) saves propeller from polling.
+   * Without it, propeller polls `get`.
+   */
+  wait?(attempt: TaskAttempt, state: State, signal: AbortSignal): Promise<void>;
 }
 
 /** A registry entry: cheap to declare, loaded on first use. */

@@ -1,0 +1,178 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import type { EngineEvent } from "@skein/engine";
+import { ErrorKind, ExecutionErrorSchema, TaskExecutionPhase, type WorkflowExecutionIdentifier } from "@skein/idl";
+import { EventSchema } from "@skein/idl/admin/v1";
+import type { BackendPlugin, PluginRegistry, TaskAttempt, TaskStatus } from "@skein/plugin-core";
+import type { Lease, ExecutionStore } from "../repositories/execution-store.js";
+import { taskEvent, type Producer, type TaskReport } from "./events.js";
+import { nodeIdOf } from "./node-ids.js";
+import type { Work } from "./work.js";
+
+type StartAttempt = Extract<Work, { type: "startAttempt" }>;
+
+/** The answer to an attempt, with the task event reporting how it ended. */
+export interface AttemptOutcome {
+  readonly event: EngineEvent;
+  readonly report: TaskReport;
+}
+
+/** Bounds how many attempts run at once on this replica (the `workers` setting). */
+export class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(signal: AbortSignal): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(grant);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      };
+      this.waiting.push(grant);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+export interface AttemptRunnerOptions {
+  readonly plugins: PluginRegistry;
+  readonly store: ExecutionStore;
+  readonly slots: Slots;
+  /** Poll interval of `get` for plugins without a `wait` hook, in ms. */
+  readonly pollMs: number;
+  readonly wakeOutbox: () => void;
+}
+
+const terminal = new Set([TaskExecutionPhase.SUCCEEDED, TaskExecutionPhase.FAILED, TaskExecutionPhase.RETRYABLE_FAILED, TaskExecutionPhase.ABORTED]);
+
+/**
+ * Runs one attempt through its plugin: create (idempotent, so a resumed attempt finds its running
+ * resource instead of starting another), record the plugin's handle and a RUNNING task event in
+ * one fenced write, then follow `get` until the attempt ends.
+ */
+export class AttemptRunner {
+  constructor(private readonly options: AttemptRunnerOptions) {}
+
+  attemptOf(executionId: WorkflowExecutionIdentifier, work: StartAttempt, signal: AbortSignal): TaskAttempt {
+    return {
+      id: { taskId: work.task.id, nodeExecutionId: { nodeId: nodeIdOf(work.node), executionId }, retryAttempt: work.attempt },
+      template: work.task,
+      inputs: work.inputs,
+      outputPrefix: "",
+      signal,
+    } as TaskAttempt;
+  }
+
+  async pluginFor(taskType: string): Promise<{ id: string; plugin: BackendPlugin }> {
+    const entry = this.options.plugins.resolve(taskType);
+    return { id: entry.id, plugin: await this.options.plugins.pluginFor(taskType) };
+  }
+
+  /**
+   * Runs the attempt to its end. `stored` is the plugin handle recorded before a restart. The
+   * handle is published through `onState` so that an abort can delete the resource.
+   */
+  async run(args: {
+    readonly lease: Lease;
+    readonly producer: Producer;
+    readonly key: string;
+    readonly work: StartAttempt;
+    readonly stored: unknown;
+    readonly signal: AbortSignal;
+    readonly onState: (state: unknown) => void;
+  }): Promise<AttemptOutcome> {
+    const { work, signal } = args;
+    const attempt = this.attemptOf(args.producer.executionId, work, signal);
+    const { id: pluginId, plugin } = await this.pluginFor(work.task.type);
+    const report = (status: TaskStatus, phaseVersion: number): TaskReport => ({
+      node: work.node,
+      attempt: work.attempt,
+      task: work.task.id,
+      taskType: work.task.type,
+      phase: status.phase,
+      phaseVersion,
+      at: Date.now(),
+      logs: status.logs,
+      outputs: status.outputs,
+      error: status.error,
+      pluginId,
+    });
+    await this.options.slots.acquire(signal);
+    try {
+      let state = args.stored;
+      if (state === undefined) {
+        state = await plugin.create(attempt);
+        args.onState(state);
+        const running = taskEvent(args.producer, report({ phase: TaskExecutionPhase.RUNNING }, 0));
+        await this.options.store.recordAttempt(args.lease, args.key, JSON.stringify(state), [toBinary(EventSchema, running)]);
+        this.options.wakeOutbox();
+      } else {
+        args.onState(state);
+      }
+      let delay = this.options.pollMs;
+      for (;;) {
+        const status = await plugin.get(attempt, state);
+        if (terminal.has(status.phase)) return outcomeOf(work, status, report(status, 1));
+        if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
+        if (plugin.wait) await plugin.wait(attempt, state, signal);
+        else {
+          await sleep(delay, signal);
+          delay = Math.min(delay * 2, 1000);
+        }
+      }
+    } finally {
+      this.options.slots.release();
+    }
+  }
+}
+
+function outcomeOf(work: StartAttempt, status: TaskStatus, report: TaskReport): AttemptOutcome {
+  const { node, attempt } = work;
+  if (status.phase === TaskExecutionPhase.SUCCEEDED) {
+    return { event: { type: "attemptSucceeded", node, attempt, outputs: status.outputs ?? { $typeName: "skein.core.v1.LiteralMap", literals: {} } }, report };
+  }
+  const error =
+    status.error ??
+    create(ExecutionErrorSchema, {
+      code: status.phase === TaskExecutionPhase.ABORTED ? "Aborted" : "Failed",
+      message: status.message ?? "the attempt ended without an error report",
+      kind: ErrorKind.SYSTEM,
+      timestamp: timestampNow(),
+    });
+  const recoverable = status.phase !== TaskExecutionPhase.FAILED;
+  return { event: { type: "attemptFailed", node, attempt, error, recoverable }, report };
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,100 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { EngineRecord, ExecutionState } from "@skein/engine";
+import {
+  NodeExecutionEventSchema,
+  TaskExecutionEventSchema,
+  WorkflowExecutionEventSchema,
+  type ExecutionError,
+  type Identifier,
+  type LiteralMap,
+  type TaskExecutionPhase,
+  type TaskLog,
+  type WorkflowExecutionIdentifier,
+} from "@skein/idl";
+import { EventSchema, type Event } from "@skein/idl/admin/v1";
+import { nodeIdOf, parentPathOf, specNodeIdOf } from "./node-ids.js";
+
+/** Who reports: the cluster and the assignment epoch it holds the execution under. */
+export interface Producer {
+  readonly executionId: WorkflowExecutionIdentifier;
+  readonly cluster: string;
+  readonly epoch: bigint;
+}
+
+/**
+ * Admin events for what the engine recorded. A node's first report carries its inputs (read from
+ * the state after the step); outputs and errors travel inline: admin offloads large ones itself.
+ */
+export function eventsOfRecords(producer: Producer, records: readonly EngineRecord[], state: ExecutionState, reportedAt: number): Event[] {
+  return records.map((record) => {
+    if (record.type === "workflow") {
+      const value = create(WorkflowExecutionEventSchema, {
+        executionId: producer.executionId,
+        producerId: producer.cluster,
+        epoch: producer.epoch,
+        phase: record.phase,
+        occurredAt: timestampFromMs(record.at),
+        outputResult: result(record.outputs, record.error),
+      });
+      return create(EventSchema, { kind: { case: "workflowEvent", value } });
+    }
+    const parent = parentPathOf(record.node);
+    const inputs = state.nodes.get(record.node)?.inputs;
+    const value = create(NodeExecutionEventSchema, {
+      id: { nodeId: nodeIdOf(record.node), executionId: producer.executionId },
+      producerId: producer.cluster,
+      epoch: producer.epoch,
+      phase: record.phase,
+      occurredAt: timestampFromMs(record.at),
+      reportedAt: timestampFromMs(reportedAt),
+      ...(inputs !== undefined ? { inputValue: { case: "inputData" as const, value: inputs } } : {}),
+      outputResult: result(record.outputs, record.error),
+      ...(record.cacheStatus !== undefined ? { targetMetadata: { case: "taskNodeMetadata" as const, value: { cacheStatus: record.cacheStatus } } } : {}),
+      ...(parent !== undefined ? { parentNodeMetadata: { nodeId: nodeIdOf(parent) } } : {}),
+      specNodeId: specNodeIdOf(record.node),
+      retryGroup: String(record.attempt),
+    });
+    return create(EventSchema, { kind: { case: "nodeEvent", value } });
+  });
+}
+
+/** One report about a task attempt. */
+export interface TaskReport {
+  readonly node: string;
+  readonly attempt: number;
+  readonly task: Identifier | undefined;
+  readonly taskType: string;
+  readonly phase: TaskExecutionPhase;
+  readonly phaseVersion: number;
+  readonly at: number;
+  readonly logs?: readonly TaskLog[];
+  readonly outputs?: LiteralMap;
+  readonly error?: ExecutionError;
+  readonly pluginId: string;
+}
+
+export function taskEvent(producer: Producer, report: TaskReport): Event {
+  const value = create(TaskExecutionEventSchema, {
+    taskId: report.task,
+    parentNodeExecutionId: { nodeId: nodeIdOf(report.node), executionId: producer.executionId },
+    retryAttempt: report.attempt,
+    phase: report.phase,
+    phaseVersion: report.phaseVersion,
+    producerId: producer.cluster,
+    epoch: producer.epoch,
+    occurredAt: timestampFromMs(report.at),
+    reportedAt: timestampFromMs(Date.now()),
+    logs: [...(report.logs ?? [])],
+    outputResult: result(report.outputs, report.error),
+    taskType: report.taskType,
+    metadata: { pluginIdentifier: report.pluginId },
+  });
+  return create(EventSchema, { kind: { case: "taskEvent", value } });
+}
+
+function result(outputs: LiteralMap | undefined, error: ExecutionError | undefined) {
+  if (error !== undefined) return { case: "error" as const, value: error };
+  if (outputs !== undefined) return { case: "outputData" as const, value: outputs };
+  return { case: undefined };
+}

@@ -1,0 +1,336 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { PropellerDatabase } from "./database.js";
+
+/** One execution of one cluster, as propeller's rows name it. */
+export interface ExecutionKey {
+  readonly cluster: string;
+  readonly project: string;
+  readonly domain: string;
+  readonly name: string;
+}
+
+/** Proof of ownership: the replica and the fencing token it claimed the execution with. */
+export interface Lease {
+  readonly key: ExecutionKey;
+  readonly owner: string;
+  readonly token: bigint;
+}
+
+/** An execution this replica just claimed. */
+export interface ClaimedExecution {
+  readonly lease: Lease;
+  readonly epoch: bigint;
+  readonly header: string | null;
+  readonly terminateCause: string | null;
+}
+
+/** A stored piece of work. */
+export interface WorkRow {
+  readonly key: string;
+  readonly decision: string;
+  readonly pluginState: string | null;
+}
+
+/** What one engine step changes, written in one transaction or not at all. */
+export interface StepWrite {
+  readonly header: string;
+  readonly nodes: readonly (readonly [string, string])[];
+  readonly removedNodes: readonly string[];
+  readonly addWork: readonly { readonly key: string; readonly decision: string }[];
+  readonly removeWork: readonly string[];
+  readonly events: readonly Uint8Array[];
+  /** Set when the execution ended: it is no longer claimed by anyone. */
+  readonly done?: boolean;
+}
+
+/** A queued event to send. */
+export interface OutboxRow {
+  readonly seq: bigint;
+  readonly key: ExecutionKey;
+  readonly event: Uint8Array;
+}
+
+/** Raised when a write finds that another replica owns the execution now (or it was revoked). */
+export class LeaseLostError extends Error {
+  constructor(key: ExecutionKey) {
+    super(`lease on ${key.project}/${key.domain}/${key.name} is lost`);
+    this.name = "LeaseLostError";
+  }
+}
+
+type Db = Kysely<PropellerDatabase> | Transaction<PropellerDatabase>;
+
+/** Rows of one execution, in any of propeller's tables (they share the key columns). */
+function keyFilter(key: ExecutionKey) {
+  return sql<boolean>`cluster_id = ${key.cluster} AND project = ${key.project} AND domain = ${key.domain} AND name = ${key.name}`;
+}
+
+const keyColumns = (key: ExecutionKey) => ({ cluster_id: key.cluster, project: key.project, domain: key.domain, name: key.name });
+
+/**
+ * Propeller's persistence: executions with their leases, the engine state as one header and one
+ * row per node, open work and the event outbox. Every write on behalf of a running execution is
+ * fenced by its lease token, so a replica that lost its lease can no longer change anything.
+ */
+export class ExecutionStore {
+  constructor(private readonly db: Kysely<PropellerDatabase>) {}
+
+  private byKey(db: Db, table: "propeller_execution" | "propeller_node" | "propeller_work" | "propeller_outbox", key: ExecutionKey) {
+    return db.deleteFrom(table).where(keyFilter(key));
+  }
+
+  /**
+   * Records that the cluster owns the execution under `epoch`. A new execution starts empty; one
+   * known under a lower epoch (it moved away and came back) starts over from admin's records, since
+   * what this cluster kept is stale. Returns whether the row was created or reset.
+   */
+  async assign(key: ExecutionKey, epoch: bigint): Promise<"created" | "reset" | "known"> {
+    return this.db.transaction().execute(async (tx) => {
+      const inserted = await tx
+        .insertInto("propeller_execution")
+        .values({ ...keyColumns(key), epoch: epoch.toString(), status: "active", header: null, terminate_cause: null, lease_owner: null, lease_expires_at: null })
+        .onConflict((oc) => oc.columns(["cluster_id", "project", "domain", "name"]).doNothing())
+        .returning("epoch")
+        .executeTakeFirst();
+      if (inserted !== undefined) return "created";
+      const row = await tx
+        .selectFrom("propeller_execution")
+        .select(["epoch"])
+        .where("cluster_id", "=", key.cluster)
+        .where("project", "=", key.project)
+        .where("domain", "=", key.domain)
+        .where("name", "=", key.name)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (BigInt(row.epoch) >= epoch) return "known";
+      await this.byKey(tx, "propeller_node", key).execute();
+      await this.byKey(tx, "propeller_work", key).execute();
+      await this.byKey(tx, "propeller_outbox", key).execute();
+      await tx
+        .updateTable("propeller_execution")
+        .set({ epoch: epoch.toString(), status: "active", header: null, terminate_cause: null, lease_owner: null, lease_expires_at: null, updated_at: new Date() })
+        .where("cluster_id", "=", key.cluster)
+        .where("project", "=", key.project)
+        .where("domain", "=", key.domain)
+        .where("name", "=", key.name)
+        .execute();
+      return "reset";
+    });
+  }
+
+  /** Records a termination request, so that whichever replica drives the execution aborts it. */
+  async requestTermination(key: ExecutionKey, cause: string): Promise<void> {
+    await this.db
+      .updateTable("propeller_execution")
+      .set({ terminate_cause: cause })
+      .where("cluster_id", "=", key.cluster)
+      .where("project", "=", key.project)
+      .where("domain", "=", key.domain)
+      .where("name", "=", key.name)
+      .where("terminate_cause", "is", null)
+      .execute();
+  }
+
+  /** The execution moved to another cluster: nothing of it may be reported or run here any more. */
+  async revoke(key: ExecutionKey): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await this.byKey(tx, "propeller_outbox", key).execute();
+      await this.byKey(tx, "propeller_work", key).execute();
+      await this.byKey(tx, "propeller_node", key).execute();
+      await tx
+        .updateTable("propeller_execution")
+        .set({ status: "revoked", lease_owner: null, lease_expires_at: null, updated_at: new Date() })
+        .where("cluster_id", "=", key.cluster)
+        .where("project", "=", key.project)
+        .where("domain", "=", key.domain)
+        .where("name", "=", key.name)
+        .execute();
+    });
+  }
+
+  /** The execution was released: forget everything about it. Unsent events go too. */
+  async forget(key: ExecutionKey): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const table of ["propeller_outbox", "propeller_work", "propeller_node", "propeller_execution"] as const) {
+        await this.byKey(tx, table, key).execute();
+      }
+    });
+  }
+
+  /** Names of the executions the cluster holds as active (for reconciling with the router). */
+  async activeExecutions(cluster: string): Promise<ExecutionKey[]> {
+    const rows = await this.db
+      .selectFrom("propeller_execution")
+      .select(["project", "domain", "name"])
+      .where("cluster_id", "=", cluster)
+      .where("status", "=", "active")
+      .execute();
+    return rows.map((r) => ({ cluster, project: r.project, domain: r.domain, name: r.name }));
+  }
+
+  /** How many executions the cluster drives right now. */
+  async countActive(cluster: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("propeller_execution")
+      .select((eb) => eb.fn.countAll<string | number>().as("n"))
+      .where("cluster_id", "=", cluster)
+      .where("status", "=", "active")
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Claims up to `limit` active executions whose lease is free or expired (by the database's
+   * clock, so replicas need not agree on time). Each claim raises the fencing token.
+   */
+  async claim(cluster: string, owner: string, ttlMs: number, limit: number): Promise<ClaimedExecution[]> {
+    const result = await sql<{ project: string; domain: string; name: string; epoch: string | number; header: string | null; terminate_cause: string | null; lease_token: string | number }>`
+      UPDATE propeller_execution AS e
+         SET lease_owner = ${owner},
+             lease_expires_at = now() + ${`${ttlMs} milliseconds`}::interval,
+             lease_token = e.lease_token + 1
+       WHERE (e.cluster_id, e.project, e.domain, e.name) IN (
+               SELECT cluster_id, project, domain, name FROM propeller_execution
+                WHERE cluster_id = ${cluster} AND status = 'active'
+                  AND (lease_owner IS NULL OR lease_expires_at < now())
+                ORDER BY created_at
+                LIMIT ${limit}
+                FOR UPDATE SKIP LOCKED)
+      RETURNING e.project, e.domain, e.name, e.epoch, e.header, e.terminate_cause, e.lease_token`.execute(this.db);
+    return result.rows.map((r) => ({
+      lease: { key: { cluster, project: r.project, domain: r.domain, name: r.name }, owner, token: BigInt(r.lease_token) },
+      epoch: BigInt(r.epoch),
+      header: r.header,
+      terminateCause: r.terminate_cause,
+    }));
+  }
+
+  /** Extends the leases this replica holds; returns the keys whose lease was lost. */
+  async renew(leases: readonly Lease[], ttlMs: number): Promise<ExecutionKey[]> {
+    const lost: ExecutionKey[] = [];
+    for (const lease of leases) {
+      const row = await this.fenced(this.db, lease)
+        .set({ lease_expires_at: sql<Date>`now() + ${`${ttlMs} milliseconds`}::interval` })
+        .returning("lease_token")
+        .executeTakeFirst();
+      if (row === undefined) lost.push(lease.key);
+    }
+    return lost;
+  }
+
+  /** Gives a lease up (a replica shutting down), so another replica may claim at once. */
+  async release(lease: Lease): Promise<void> {
+    await this.fenced(this.db, lease).set({ lease_owner: null, lease_expires_at: null }).execute();
+  }
+
+  private fenced(db: Db, lease: Lease) {
+    const { key } = lease;
+    return db
+      .updateTable("propeller_execution")
+      .where("cluster_id", "=", key.cluster)
+      .where("project", "=", key.project)
+      .where("domain", "=", key.domain)
+      .where("name", "=", key.name)
+      .where("status", "=", "active")
+      .where("lease_owner", "=", lease.owner)
+      .where("lease_token", "=", lease.token.toString());
+  }
+
+  /** The node rows and open work of a claimed execution. */
+  async load(key: ExecutionKey): Promise<{ nodes: [string, string][]; work: WorkRow[] }> {
+    const nodes = await this.db.selectFrom("propeller_node").select(["path", "state"]).where(keyFilter(key)).execute();
+    const work = await this.db.selectFrom("propeller_work").select(["key", "decision", "plugin_state"]).where(keyFilter(key)).execute();
+    return {
+      nodes: nodes.map((n) => [n.path, n.state]),
+      work: work.map((w) => ({ key: w.key, decision: w.decision, pluginState: w.plugin_state })),
+    };
+  }
+
+  /** Writes one step; throws LeaseLostError, writing nothing, when the lease is no longer held. */
+  async commitStep(lease: Lease, write: StepWrite): Promise<void> {
+    const { key } = lease;
+    await this.db.transaction().execute(async (tx) => {
+      const fenced = await this.fenced(tx, lease)
+        .set({
+          header: write.header,
+          updated_at: new Date(),
+          ...(write.done === true ? { status: "done" as const, lease_owner: null, lease_expires_at: null } : {}),
+        })
+        .returning("lease_token")
+        .executeTakeFirst();
+      if (fenced === undefined) throw new LeaseLostError(key);
+      const cols = keyColumns(key);
+      if (write.nodes.length > 0) {
+        for (let i = 0; i < write.nodes.length; i += 1000) {
+          await tx
+            .insertInto("propeller_node")
+            .values(write.nodes.slice(i, i + 1000).map(([path, state]) => ({ ...cols, path, state })))
+            .onConflict((oc) => oc.columns(["cluster_id", "project", "domain", "name", "path"]).doUpdateSet({ state: (eb) => eb.ref("excluded.state") }))
+            .execute();
+        }
+      }
+      if (write.removedNodes.length > 0) await tx.deleteFrom("propeller_node").where(keyFilter(key)).where("path", "in", [...write.removedNodes]).execute();
+      if (write.removeWork.length > 0) await tx.deleteFrom("propeller_work").where(keyFilter(key)).where("key", "in", [...write.removeWork]).execute();
+      if (write.done === true) await this.byKey(tx, "propeller_work", key).execute();
+      else if (write.addWork.length > 0) {
+        for (let i = 0; i < write.addWork.length; i += 1000) {
+          await tx
+            .insertInto("propeller_work")
+            .values(write.addWork.slice(i, i + 1000).map((w) => ({ ...cols, key: w.key, decision: w.decision, plugin_state: null })))
+            .onConflict((oc) => oc.columns(["cluster_id", "project", "domain", "name", "key"]).doUpdateSet({ decision: (eb) => eb.ref("excluded.decision") }))
+            .execute();
+        }
+      }
+      await this.insertEvents(tx, key, write.events);
+    });
+  }
+
+  /** Stores a started attempt's plugin handle with the events reporting it, fenced by the lease. */
+  async recordAttempt(lease: Lease, workKey: string, pluginState: string, events: readonly Uint8Array[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const fenced = await this.fenced(tx, lease).set({ updated_at: new Date() }).returning("lease_token").executeTakeFirst();
+      if (fenced === undefined) throw new LeaseLostError(lease.key);
+      await tx
+        .updateTable("propeller_work")
+        .set({ plugin_state: pluginState })
+        .where("cluster_id", "=", lease.key.cluster)
+        .where("project", "=", lease.key.project)
+        .where("domain", "=", lease.key.domain)
+        .where("name", "=", lease.key.name)
+        .where("key", "=", workKey)
+        .execute();
+      await this.insertEvents(tx, lease.key, events);
+    });
+  }
+
+  private async insertEvents(tx: Db, key: ExecutionKey, events: readonly Uint8Array[]): Promise<void> {
+    const cols = keyColumns(key);
+    for (let i = 0; i < events.length; i += 1000) {
+      await tx
+        .insertInto("propeller_outbox")
+        .values(events.slice(i, i + 1000).map((event) => ({ ...cols, event })))
+        .execute();
+    }
+  }
+
+  /** The oldest unsent events of the cluster, in the order they were written. */
+  async pendingEvents(cluster: string, limit: number, tx: Db = this.db): Promise<OutboxRow[]> {
+    const rows = await tx
+      .selectFrom("propeller_outbox")
+      .select(["seq", "project", "domain", "name", "event"])
+      .where("cluster_id", "=", cluster)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: BigInt(r.seq as unknown as string), key: { cluster, project: r.project, domain: r.domain, name: r.name }, event: r.event }));
+  }
+
+  async deleteEvents(cluster: string, seqs: readonly bigint[], tx: Db = this.db): Promise<void> {
+    if (seqs.length === 0) return;
+    await tx
+      .deleteFrom("propeller_outbox")
+      .where("cluster_id", "=", cluster)
+      .where("seq", "in", seqs.map((s) => s.toString()) as never)
+      .execute();
+  }
+}
