@@ -53,7 +53,7 @@ export async function setup(ctx: PropellerContext): Promise<PropellerService> {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
   disowned.propeller = propeller;
-  const follower = new AssignmentFollower({ cluster: config.clusterId, router: ctx.router, store, listener: propeller, logger: logger.child("propeller.assignments") });
+  const follower = new AssignmentFollower({ cluster: config.clusterId, router: ctx.router, store, listener: propeller, registered: propeller.registered, logger: logger.child("propeller.assignments") });
   return {
     routes: () => undefined,
     loops: [follower.loop(), ...propeller.loops(), outbox.loop()],

@@ -19,6 +19,8 @@ export interface AssignmentFollowerOptions {
   readonly store: ExecutionStore;
   readonly listener: AssignmentListener;
   readonly logger: Logger;
+  /** Resolves once the cluster is registered; the router refuses watches of unknown clusters. */
+  readonly registered: Promise<void>;
 }
 
 /**
@@ -34,6 +36,7 @@ export class AssignmentFollower {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
+    await Promise.race([this.options.registered, new Promise((resolve) => { signal.addEventListener("abort", resolve, { once: true }); })]);
     let failures = 0;
     while (!signal.aborted) {
       try {

@@ -39,6 +39,11 @@ export class Propeller implements AssignmentListener {
   private wakeClaim: (() => void) | undefined;
   private claimPending = true;
   private stopping = false;
+  private markRegistered: () => void = () => undefined;
+  /** Resolves once the cluster is registered with the router (watching before that is refused). */
+  readonly registered = new Promise<void>((resolve) => {
+    this.markRegistered = resolve;
+  });
 
   constructor(private readonly options: PropellerOptions) {}
 
@@ -145,6 +150,7 @@ export class Propeller implements AssignmentListener {
             capacity: this.options.capacity,
           });
           registered = true;
+          this.markRegistered();
           logger.info("cluster registered with the router", { cluster });
         }
         const running = await this.options.store.countActive(cluster);

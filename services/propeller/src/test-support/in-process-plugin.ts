@@ -14,6 +14,8 @@ type Outcome = { readonly outputs: LiteralMap } | { readonly error: Error };
 export class InProcessTaskPlugin implements BackendPlugin<{ key: string }> {
   /** Attempt key → how many times its code started. */
   readonly starts = new Map<string, number>();
+  /** Attempt keys deleted (stopped) by propeller, in order. */
+  readonly deleted: string[] = [];
   private readonly results = new Map<string, Promise<Outcome>>();
   private readonly settled = new Map<string, Outcome>();
   private readonly aborts = new Map<string, AbortController>();
@@ -73,6 +75,7 @@ export class InProcessTaskPlugin implements BackendPlugin<{ key: string }> {
   }
 
   delete(_attempt: TaskAttempt, state: { key: string }): Promise<void> {
+    this.deleted.push(state.key);
     this.aborts.get(state.key)?.abort(new Error("deleted"));
     return Promise.resolve();
   }
