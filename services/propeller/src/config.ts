@@ -44,6 +44,8 @@ export const propellerConfigSchema = z.object({
   heartbeatIntervalMs: z.coerce.number().int().min(10).max(60_000).default(2_000),
   /** How often gates, child executions and plugins without wake-ups are checked, in ms. */
   pollMs: z.coerce.number().int().min(5).max(60_000).default(500),
+  /** Heartbeat of a held cache reservation, in ms; executions waiting on it check this often. */
+  cacheReservationHeartbeatMs: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** Engine events handled per transaction at most. */
   maxBatch: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Local directory for code bundles, attempt directories and checkpoints; `<dataDir>/propeller-<clusterId>` by default. */
@@ -74,6 +76,7 @@ export function loadPropellerConfig(
       heartbeatIntervalMs: "SKEIN_PROPELLER_HEARTBEAT_INTERVAL_MS",
       pollMs: "SKEIN_PROPELLER_POLL_MS",
       maxBatch: "SKEIN_PROPELLER_MAX_BATCH",
+      cacheReservationHeartbeatMs: "SKEIN_PROPELLER_CACHE_RESERVATION_HEARTBEAT_MS",
       workDir: "SKEIN_PROPELLER_WORK_DIR",
     },
     source,

@@ -37,7 +37,7 @@ export async function setup(ctx: PropellerContext): Promise<PropellerService> {
   });
   const wakeOutbox = () => { outbox.wake(); };
   const attempts = new AttemptRunner({ plugins: ctx.plugins, store, slots: new Slots(config.workers), pollMs: Math.min(config.pollMs, 50), wakeOutbox });
-  const cache = ctx.datacatalog === undefined ? undefined : new CatalogCache({ client: ctx.datacatalog, ownerId: `${config.clusterId}:${process.pid}`, logger: logger.child("propeller.cache") });
+  const cache = ctx.datacatalog === undefined ? undefined : new CatalogCache({ client: ctx.datacatalog, ownerId: `${config.clusterId}:${process.pid}`, reservationHeartbeatMs: config.cacheReservationHeartbeatMs, logger: logger.child("propeller.cache") });
   const propeller = new Propeller({
     cluster: config.clusterId,
     region: config.region,
