@@ -40,6 +40,11 @@ const h2Preface = Buffer.from("PRI ");
 export async function serveConnect(options: ServeConnectOptions): Promise<ConnectServer> {
   const handler = connectNodeAdapter({ routes: options.routes, interceptors: [...(options.interceptors ?? [])] });
   const h1 = http.createServer(handler);
+  // Node clients drop idle keep-alive sockets after 5 s, the server's default too: with equal timers a
+  // request sent on a socket the server is closing fails with ECONNRESET. The server waits longer, so
+  // the client always closes first.
+  h1.keepAliveTimeout = 65_000;
+  h1.headersTimeout = 66_000;
   const h2 = http2.createServer((req, res) => {
     conformGrpcStatusMessage(req, res);
     handler(req, res);

@@ -1,12 +1,13 @@
 // Engine overhead per transition with no-op tasks, no I/O: the cost the engine itself adds to every
-// node. Run with `npm run bench` (from the repository root or this workspace).
+// node, and the cost of the row delta a driver writes after every step. Run with `npm run bench`
+// (from the repository root or this workspace).
 //
 // A "transition" is one node phase change the engine records (QUEUED, RUNNING, SUCCEEDED...). Each
 // scenario runs several times; the first run warms the JIT and is not counted.
 import { performance } from "node:perf_hooks";
 
 import { WorkflowExecutionPhase, type CompiledWorkflowClosure } from "@skein/idl";
-import { createEngine, type Decision, type EngineEvent } from "../index.js";
+import { createEngine, encodeStateDelta, type Decision, type EngineEvent, type ExecutionOptions, type ExecutionState } from "../index.js";
 import { closure, INT, input, int, lmap, promise, task, taskNode, workflow } from "../executor/test-fixtures.js";
 
 type Scenario = { readonly name: string; readonly closure: CompiledWorkflowClosure; readonly targetMs?: number };
@@ -47,6 +48,32 @@ function runOnce(compiled: CompiledWorkflowClosure): { ms: number; transitions: 
   return { ms: performance.now() - started, transitions, events };
 }
 
+/**
+ * Runs one execution, one event per step, timing `encodeStateDelta` against the previous step's
+ * state; returns per-step µs, node rows and header bytes (the start and the fan-out step included).
+ */
+function deltaRun(compiled: CompiledWorkflowClosure, options: ExecutionOptions): { us: number[]; rows: number[]; headerBytes: number[] } {
+  const engine = createEngine(compiled, options);
+  let state: ExecutionState = engine.initialState();
+  const queue: EngineEvent[] = [{ type: "start", inputs: input1 }];
+  const out = { us: [] as number[], rows: [] as number[], headerBytes: [] as number[] };
+  let events = 0;
+  for (let event = queue.shift(); event; event = queue.shift()) {
+    const step = engine.handle(state, event, events++);
+    const started = performance.now();
+    const delta = encodeStateDelta(state, step.state);
+    out.us.push((performance.now() - started) * 1000);
+    out.rows.push(delta.nodes.length);
+    out.headerBytes.push(delta.header.length);
+    state = step.state;
+    for (const decision of step.decisions) {
+      if (decision.type === "startAttempt") queue.push({ type: "attemptSucceeded", node: decision.node, attempt: decision.attempt, outputs: output1 });
+    }
+  }
+  if (state.phase !== WorkflowExecutionPhase.SUCCEEDED) throw new Error(`bench workflow ended ${WorkflowExecutionPhase[state.phase]}`);
+  return out;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
@@ -68,6 +95,26 @@ for (const scenario of scenarios) {
     `  per transition: p50=${p50.toFixed(2)}µs p90=${percentile(perTransition, 90).toFixed(2)}µs max=${(perTransition.at(-1) ?? 0).toFixed(2)}µs  (target 50µs: ${(p50 / 50).toFixed(3)}x)`,
     `  whole run:      p50=${percentile(totals, 50).toFixed(1)}ms p90=${percentile(totals, 90).toFixed(1)}ms` +
       (scenario.targetMs ? `  (target ${scenario.targetMs}ms: ${(percentile(totals, 50) / scenario.targetMs).toFixed(3)}x)` : ""),
+  ];
+  console.log(lines.join("\n"));
+}
+
+const deltaScenarios: { readonly name: string; readonly options: ExecutionOptions }[] = [
+  { name: "state delta, fan-out 10,000 nodes", options: {} },
+  { name: "state delta, fan-out 10,000 nodes, parallelism 10", options: { maxParallelism: 10 } },
+];
+const fan = fanOut(10_000);
+for (const scenario of deltaScenarios) {
+  deltaRun(fan, scenario.options);
+  const samples = Array.from({ length: runs }, () => deltaRun(fan, scenario.options));
+  const us = samples.flatMap((s) => s.us).sort((a, b) => a - b);
+  const first = samples[0] ?? { us: [], rows: [], headerBytes: [] };
+  const rows = [...first.rows].sort((a, b) => a - b);
+  const header = [...first.headerBytes].sort((a, b) => a - b);
+  const lines = [
+    `${scenario.name}: ${first.us.length} steps, ${runs} runs`,
+    `  per step:   p50=${percentile(us, 50).toFixed(2)}µs p99=${percentile(us, 99).toFixed(2)}µs max=${(us.at(-1) ?? 0).toFixed(0)}µs`,
+    `  node rows:  p50=${percentile(rows, 50)} p99=${percentile(rows, 99)} max=${rows.at(-1) ?? 0}  header bytes: p50=${percentile(header, 50)} max=${header.at(-1) ?? 0}`,
   ];
   console.log(lines.join("\n"));
 }

@@ -1,105 +1,176 @@
-import { WorkflowExecutionPhase as W } from "@skein/idl";
+import { NodeExecutionPhase as N, WorkflowExecutionPhase as W } from "@skein/idl";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import type { ExecutionState } from "./api.js";
-import { decodeStateParts, encodeState, encodeStateDelta } from "./codec.js";
+import type { ExecutionState, NodePath, WorkflowEngine } from "./api.js";
+import { decodeStateParts, encodeState, encodeStateDelta, type StateDelta } from "./codec.js";
 import { createEngine } from "./engine.js";
-import { PersistentMap } from "./persistent-map.js";
-import { runWorkflow, type PendingEvent } from "./test-driver.js";
-import { closure, INT, input, int, listBinding, lmap, promise, sumPlusOne, task, taskNode, workflow } from "./test-fixtures.js";
+import { runWorkflow, type DriverConfig, type TaskBehavior } from "./test-driver.js";
+import { dagArb, dagWorkflow, mulberry32, sum, type Dag } from "./test-dags.js";
+import { closure, INT, input, int, listBinding, lmap, promise, sumPlusOne, taskNode, userErr, workflow } from "./test-fixtures.js";
+import { mixedConfig, mixedEngine, mixedInputs } from "./test-mixed-workflow.js";
 
-const sum = task("sum", { inputs: { x: INT } });
+/** Rows as a store keeps them: one header and one text per node, brought up to date by deltas. */
+class Rows {
+  header = "";
+  readonly nodes = new Map<NodePath, string>();
+  readonly deltas: StateDelta[] = [];
 
-function fanOut(n: number) {
+  constructor(private previous?: ExecutionState) {}
+
+  apply(state: ExecutionState): StateDelta {
+    const delta = encodeStateDelta(this.previous, state);
+    this.header = delta.header;
+    for (const [path, text] of delta.nodes) this.nodes.set(path, text);
+    for (const path of delta.removed) this.nodes.delete(path);
+    this.previous = state;
+    this.deltas.push(delta);
+    return delta;
+  }
+
+  decode(): ExecutionState {
+    return decodeStateParts(this.header, this.nodes);
+  }
+}
+
+const x0 = lmap({ x: int(0) });
+
+/** A driver config for `dag`: random completion order and durations, drawn from `seed`. */
+function dagConfig(seed: number, failing?: string): DriverConfig {
+  const random = mulberry32(seed);
+  const sumTask: TaskBehavior = (ctx) =>
+    ctx.node === failing ? { kind: "fail", error: userErr("Boom"), recoverable: false } : { ...sumPlusOne(ctx), durationMs: 1 + Math.floor(random() * 3) };
+  return { tasks: { sum: sumTask }, random };
+}
+
+function dagEngine(dag: Dag, failing: boolean, maxParallelism: number): WorkflowEngine {
+  return createEngine(closure(dagWorkflow(dag, failing), { tasks: [sum] }), { maxParallelism });
+}
+
+const settings = fc.record({ seed: fc.integer(), maxParallelism: fc.integer({ min: 0, max: 3 }), failRaw: fc.option(fc.nat(), { nil: undefined }) });
+
+function fanOut(n: number, maxParallelism = 0): WorkflowEngine {
   const nodes = [taskNode("root", "sum", { x: input("x") })];
   for (let i = 0; i < n; i++) nodes.push(taskNode(`n${i}`, "sum", { x: promise("root", "o0") }));
   nodes.push(taskNode("sink", "sum", { xs: listBinding(Array.from({ length: n }, (_, i) => promise(`n${i}`, "o0"))) }));
-  return createEngine(closure(workflow("fan", { inputs: { x: INT }, nodes, outputBindings: { out: promise("sink", "o0") } }), { tasks: [sum] }));
+  const wf = workflow("fan", { inputs: { x: INT }, nodes, outputBindings: { out: promise("sink", "o0") } });
+  return createEngine(closure(wf, { tasks: [sum] }), { maxParallelism });
 }
 
-/** Runs one event at a time, keeping rows as a store would, checking them against the live state. */
-function stepwise(n: number, check: (live: ExecutionState, rows: Map<string, string>, header: string, changed: number) => void): ExecutionState {
-  const engine = fanOut(n);
-  const rows = new Map<string, string>();
-  let previous: ExecutionState | undefined;
-  let resume: { state: ExecutionState; pending: readonly PendingEvent[] } | undefined;
-  for (let i = 0; i < 10 * n + 100; i++) {
-    const run = runWorkflow(engine, lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, stopAfterEvents: 1, ...(resume ? { resume } : {}) });
-    const delta = encodeStateDelta(previous, run.state);
-    for (const [path, text] of delta.nodes) rows.set(path, text);
-    for (const path of delta.removed) rows.delete(path);
-    check(run.state, rows, delta.header, delta.nodes.length);
-    previous = run.state;
-    resume = { state: run.state, pending: run.pending };
-    if (run.state.phase === W.SUCCEEDED || run.pending.length === 0) return run.state;
-  }
-  throw new Error("did not finish");
-}
-
-describe("state as rows", () => {
-  test("the header and node rows kept from deltas always decode to the live state", () => {
-    const end = stepwise(20, (live, rows, header) => {
-      expect(encodeState(decodeStateParts(header, rows))).toBe(encodeState(live));
-    });
-    expect(end.phase).toBe(W.SUCCEEDED);
-  });
-
-  test("a state decoded from rows mid-run continues to the same end", () => {
-    let seen = 0;
-    stepwise(10, (live, rows, header) => {
-      seen += 1;
-      if (seen !== 8) return;
-      const decoded = decodeStateParts(header, rows);
-      expect(decoded.nodes.size).toBe(live.nodes.size);
-    });
-    const engine = fanOut(10);
-    const first = runWorkflow(engine, lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, stopAfterEvents: 5 });
-    const delta = encodeStateDelta(undefined, first.state);
-    const decoded = decodeStateParts(delta.header, delta.nodes);
-    const resumed = runWorkflow(engine, lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, resume: { state: decoded, pending: first.pending } });
-    const live = runWorkflow(engine, lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, resume: { state: first.state, pending: first.pending } });
-    expect(resumed.state.phase).toBe(W.SUCCEEDED);
-    expect(encodeState(resumed.state)).toBe(encodeState(live.state));
-  });
-
-  test("in a 10,000-node fan-out, one finished task changes a handful of rows", () => {
-    const engine = fanOut(10_000);
-    const begun = runWorkflow(engine, lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, stopAfterEvents: 3 });
-    const next = runWorkflow(engine, lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, stopAfterEvents: 1, resume: { state: begun.state, pending: begun.pending } });
-    expect(begun.state.nodes.size).toBeGreaterThan(10_000);
-    const delta = encodeStateDelta(begun.state, next.state);
-    expect(delta.nodes.length).toBeLessThanOrEqual(3);
-    expect(delta.removed).toEqual([]);
-  });
-
-  test("malformed rows are refused, naming what is wrong", () => {
-    const run = runWorkflow(fanOut(2), lmap({ x: int(0) }), { tasks: { sum: sumPlusOne }, stopAfterEvents: 2 });
-    const delta = encodeStateDelta(undefined, run.state);
-    expect(() => decodeStateParts("{", delta.nodes)).toThrow(/header is not JSON/);
-    expect(() => decodeStateParts(delta.header.replace('"version":1', '"version":9'), delta.nodes)).toThrow(/header.version 9/);
-    expect(() => decodeStateParts(delta.header, [["root", '{"phase":"nope"}']])).toThrow(/node root/);
-  });
-});
-
-describe("PersistentMap.changedKeys", () => {
-  test("matches a naive comparison for random edits", () => {
+describe("encodeStateDelta / decodeStateParts", () => {
+  test("rows kept from every step's delta decode to the live state, for random DAGs", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 200 }),
-        fc.array(fc.tuple(fc.boolean(), fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 50 }),
-        (initial, edits) => {
-          const boxes = new Map<string, { v: number }>();
-          let before = PersistentMap.empty<{ v: number }>();
-          for (const [k, v] of initial) before = before.set(k, boxes.get(`${k}:${v}`) ?? { v });
-          let after = before;
-          for (const [del, k, v] of edits) after = del ? after.delete(k) : after.set(k, { v });
-          const { changed, removed } = after.changedKeys(before);
-          const expectChanged = [...after.entries()].filter(([k, v]) => before.get(k) !== v).map(([k]) => k).sort();
-          const expectRemoved = [...before.keys()].filter((k) => !after.has(k)).sort();
-          expect(changed.sort()).toEqual(expectChanged);
-          expect(removed.sort()).toEqual(expectRemoved);
-        },
-      ),
+      fc.property(dagArb, settings, (dag, { seed, maxParallelism, failRaw }) => {
+        const failing = failRaw === undefined ? undefined : `n${failRaw % dag.data.length}`;
+        const rows = new Rows();
+        const run = runWorkflow(dagEngine(dag, failing !== undefined, maxParallelism), x0, {
+          ...dagConfig(seed, failing),
+          onStep: (state) => {
+            const delta = rows.apply(state);
+            const paths = delta.nodes.map(([path]) => path);
+            expect(paths).toEqual([...paths].sort());
+            expect(encodeState(rows.decode())).toBe(encodeState(state));
+          },
+        });
+        expect(run.state.phase).toBe(failing === undefined ? W.SUCCEEDED : W.FAILED);
+        expect(rows.nodes.size).toBe(run.state.nodes.size);
+      }),
+      { numRuns: 100 },
     );
+  });
+
+  test("rows kept from deltas decode to the live state at every step of retries, a dynamic node, an array and a gate", () => {
+    const rows = new Rows();
+    let steps = 0;
+    const run = runWorkflow(mixedEngine, mixedInputs, {
+      ...mixedConfig,
+      onStep: (state) => {
+        rows.apply(state);
+        expect(encodeState(rows.decode())).toBe(encodeState(state));
+        steps++;
+      },
+    });
+    expect(run.state.phase).toBe(W.SUCCEEDED);
+    expect(steps).toBeGreaterThan(10);
+    // The dynamic node's generated node and the array's items are rows of their own.
+    expect([...rows.nodes.keys()]).toEqual(expect.arrayContaining(["dyn/d0", "arr/0", "arr/2"]));
+  });
+
+  test("a state decoded from rows mid-run continues to the same end, records and rows as the live one", () => {
+    fc.assert(
+      fc.property(dagArb, settings, fc.nat(), (dag, { seed, maxParallelism }, stopRaw) => {
+        const engine = dagEngine(dag, false, maxParallelism);
+        const events = runWorkflow(engine, x0, dagConfig(seed)).events.length;
+        const rows = new Rows();
+        const first = runWorkflow(engine, x0, { ...dagConfig(seed), stopAfterEvents: 1 + (stopRaw % events), onStep: (s) => rows.apply(s) });
+        const decoded = rows.decode();
+        const continued = new Rows(decoded);
+        continued.header = rows.header;
+        for (const [path, text] of rows.nodes) continued.nodes.set(path, text);
+        const rest = { ...dagConfig(seed + 1), startAt: first.now };
+        const fromRows = runWorkflow(engine, x0, { ...rest, resume: { state: decoded, pending: first.pending }, onStep: (s) => continued.apply(s) });
+        const live = runWorkflow(engine, x0, { ...dagConfig(seed + 1), startAt: first.now, resume: { state: first.state, pending: first.pending } });
+        expect(fromRows.state.phase).toBe(W.SUCCEEDED);
+        expect(encodeState(fromRows.state)).toBe(encodeState(live.state));
+        expect(fromRows.records).toEqual(live.records);
+        expect(encodeState(continued.decode())).toBe(encodeState(live.state));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test("in a 10,000-node fan-out, each finished task changes one row", () => {
+    const rows = new Rows();
+    const run = runWorkflow(fanOut(10_000), x0, { tasks: { sum: sumPlusOne }, onStep: (s) => rows.apply(s) });
+    expect(run.state.phase).toBe(W.SUCCEEDED);
+    const sizes = rows.deltas.map((d) => d.nodes.length);
+    // start (root), root's result (root and the 10,000 it releases), 9,999 single results, the
+    // last result (it and the sink it releases), the sink's result.
+    expect(sizes.length).toBe(10_003);
+    expect(sizes.slice(0, 2)).toEqual([1, 10_001]);
+    expect(sizes.slice(2, -2).every((n) => n === 1)).toBe(true);
+    expect(sizes.slice(-2)).toEqual([2, 1]);
+    expect(rows.deltas.every((d) => d.removed.length === 0)).toBe(true);
+    expect(rows.deltas[500]?.nodes.map(([path]) => path)).toHaveLength(1);
+  });
+
+  test("under a parallelism limit, a finished task changes its own row and the row of the task taking its slot", () => {
+    const rows = new Rows();
+    const run = runWorkflow(fanOut(10_000, 10), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 40, onStep: (s) => rows.apply(s) });
+    const later = rows.deltas.slice(3);
+    expect(later.length).toBeGreaterThan(30);
+    for (const delta of later) {
+      expect(delta.nodes.length).toBe(2);
+      const phases = delta.nodes.map(([, text]) => (JSON.parse(text) as { phase: N }).phase).sort();
+      expect(phases).toEqual([N.RUNNING, N.SUCCEEDED].sort());
+    }
+    expect(encodeState(rows.decode())).toBe(encodeState(run.state));
+  });
+
+  test("an unchanged state has an empty delta, and a state not made by the engine is refused", () => {
+    const run = runWorkflow(fanOut(3), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 2 });
+    const same = encodeStateDelta(run.state, run.state);
+    expect(same).toEqual({ header: encodeStateDelta(undefined, run.state).header, nodes: [], removed: [] });
+    const foreign: ExecutionState = { ...run.state, nodes: new Map() };
+    expect(() => encodeStateDelta(run.state, foreign)).toThrow(/^encodeStateDelta: execution state not made by this engine/);
+  });
+
+  test("malformed rows are refused, naming the field", () => {
+    const run = runWorkflow(fanOut(2), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 2 });
+    const { header, nodes } = encodeStateDelta(undefined, run.state);
+    const doc = JSON.parse(header) as Record<string, unknown>;
+    const withHeader = (patch: Record<string, unknown>): string => JSON.stringify({ ...doc, ...patch });
+    const root = new Map(nodes).get("root") ?? "";
+    const withRoot = (patch: Record<string, unknown>): [string, string][] => [["root", JSON.stringify({ ...(JSON.parse(root) as object), ...patch })]];
+    expect(() => decodeStateParts("{", nodes)).toThrow(/^decodeStateParts: header is not JSON/);
+    expect(() => decodeStateParts(withHeader({ version: 9 }), nodes)).toThrow("decodeStateParts: header.version 9 is not supported (expected 1)");
+    expect(() => decodeStateParts(withHeader({ running: "x" }), nodes)).toThrow("decodeStateParts: header.running must be a number");
+    expect(() => decodeStateParts(withHeader({ root: { remaining: 1, inflight: 0, stage: "later" } }), nodes)).toThrow(/^decodeStateParts: header\.root\.stage must be one of running, /);
+    expect(() => decodeStateParts(withHeader({ waits: [["sink", "two"]] }), nodes)).toThrow("decodeStateParts: header.waits[0][1] must be a number");
+    expect(() => decodeStateParts(withHeader({ outputs: { literals: { a: { scalar: 5 } } } }), nodes)).toThrow(/^decodeStateParts: header\.outputs is not a valid skein\.core\.v1\.LiteralMap/);
+    expect(() => decodeStateParts(header, [["root", "nope"]])).toThrow(/^decodeStateParts: nodes\["root"\] is not JSON/);
+    expect(() => decodeStateParts(header, withRoot({ phase: "nope" }))).toThrow('decodeStateParts: nodes["root"].phase must be a known enum value');
+    expect(() => decodeStateParts(header, withRoot({ detail: { kind: "mystery" } }))).toThrow(/^decodeStateParts: nodes\["root"\]\.detail\.kind must be one of task, /);
+    expect(() => decodeStateParts(header, [...nodes, ["root", root]])).toThrow('decodeStateParts: nodes["root"] is given more than once');
+    expect(encodeState(decodeStateParts(header, nodes))).toBe(encodeState(run.state));
   });
 });

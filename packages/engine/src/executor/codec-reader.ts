@@ -25,11 +25,12 @@ export interface Reader {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A reader over `value`, found at `path`. */
-export function reader(value: unknown, path: string): Reader {
+/** A reader over `value`, found at `path`; errors start with `decoder` (the public function reading). */
+export function reader(value: unknown, path: string, decoder = "decodeState"): Reader {
   const fail = (where: string, problem: string): never => {
-    throw new Error(`decodeState: ${where} ${problem}`);
+    throw new Error(`${decoder}: ${where} ${problem}`);
   };
+  const sub = (v: unknown, where: string): Reader => reader(v, where, decoder);
   const field = (key: string): unknown => {
     return isRecord(value) ? value[key] : fail(path, "must be an object");
   };
@@ -72,10 +73,10 @@ export function reader(value: unknown, path: string): Reader {
       const v = field(key);
       return v === undefined || v === null ? undefined : r.enumValue(key, values);
     },
-    object: (key, read) => read(reader(field(key), at(key))),
+    object: (key, read) => read(sub(field(key), at(key))),
     optional: (key, read) => {
       const v = field(key);
-      return v === undefined || v === null ? undefined : read(reader(v, at(key)));
+      return v === undefined || v === null ? undefined : read(sub(v, at(key)));
     },
     message: (key, schema) => msg(field(key), at(key), schema),
     optionalMessage: (key, schema) => {
@@ -89,7 +90,7 @@ export function reader(value: unknown, path: string): Reader {
       return v.map((pair: unknown, i): [string, ReturnType<typeof read>] => {
         const where = `${at(key)}[${i}]`;
         if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string") return fail(where, "must be a [key, value] pair");
-        return [pair[0], read(reader(pair[1], `${where}[1]`))];
+        return [pair[0], read(sub(pair[1], `${where}[1]`))];
       });
     },
     asNumber: () => num(value, path),

@@ -3,54 +3,12 @@ import { LiteralSchema, WorkflowExecutionPhase as W, type Literal } from "@skein
 import { describe, expect, test } from "vitest";
 import { decodeState, encodeState } from "./codec.js";
 import { createEngine } from "./engine.js";
-import { runWorkflow, type DriverConfig } from "./test-driver.js";
-import {
-  approveNode,
-  arrayNode,
-  bool,
-  closure,
-  dynamicSpec,
-  INT,
-  input,
-  int,
-  list,
-  listOf,
-  lmap,
-  promise,
-  readInt,
-  sumPlusOne,
-  task,
-  taskNode,
-  userErr,
-  workflow,
-} from "./test-fixtures.js";
+import { runWorkflow } from "./test-driver.js";
+import { closure, INT, input, int, list, lmap, readInt, workflow } from "./test-fixtures.js";
+import { mixedConfig as config, mixedEngine as engine, mixedInputs as inputs } from "./test-mixed-workflow.js";
 
-const add = task("add", { inputs: { x: INT }, retries: 1, initialDelayMs: 5 });
-const gen = task("gen", { inputs: { x: INT } });
 const binary: Literal = create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "binary", value: { value: new Uint8Array([0, 255, 7]), tag: "msgpack" } } } } });
 const huge = int(2n ** 62n + 1n);
-
-// A bit of everything: retries with backoff, a dynamic node, an array, an approval gate.
-const wf = workflow("wf", {
-  inputs: { x: INT, xs: listOf(INT) },
-  nodes: [
-    taskNode("n0", "add", { x: input("x") }),
-    taskNode("dyn", "gen", { x: promise("n0", "o0") }),
-    arrayNode("arr", taskNode("item", "add"), { x: input("xs") }, { parallelism: 1 }),
-    approveNode("gate", "go", { x: promise("dyn", "o0") }),
-    taskNode("last", "add", { x: promise("gate", "x") }),
-  ],
-  outputBindings: { y: promise("last", "o0"), ys: promise("arr", "o0") },
-});
-const engine = createEngine(closure(wf, { tasks: [add, gen] }), { maxParallelism: 2 });
-const config: DriverConfig = {
-  tasks: {
-    add: (ctx) => (ctx.node === "n0" && ctx.attempt === 0 ? { kind: "fail", error: userErr("Flaky") } : sumPlusOne(ctx)),
-    gen: () => ({ kind: "dynamic", spec: dynamicSpec([taskNode("d0", "add", { x: input("x") })], { o0: promise("d0", "o0") }, [add]) }),
-  },
-  signals: { go: { value: bool(true), afterMs: 3 } },
-};
-const inputs = lmap({ x: int(1), xs: list([int(1), int(2), int(3)]) });
 
 describe("encodeState / decodeState", () => {
   test("a state survives the round trip at every step of an execution", () => {

@@ -8,9 +8,10 @@ import { PersistentQueue } from "./persistent-queue.js";
 import { bookkeepingOf, detailOf } from "./tx.js";
 import { reader, type Reader } from "./codec-reader.js";
 
-// ExecutionState as JSON text, so a driver can persist it and resume after a crash. Protobuf
-// messages go through their canonical JSON (int64 as strings, bytes as base64); node entries and
-// maps are sorted by key, so equal states encode to equal text.
+// ExecutionState as JSON text, so a driver can persist it and resume after a crash: either as one
+// document (encodeState) or as rows, a header and one text per node, written as deltas
+// (encodeStateDelta). Protobuf messages go through their canonical JSON (int64 as strings, bytes
+// as base64); node entries and maps are sorted by key, so equal states encode to equal text.
 
 const VERSION = 1;
 
@@ -57,8 +58,8 @@ function encodeNode(s: NodeState): Json {
   };
 }
 
-function encodeHeaderFields(state: ExecutionState): Record<string, Json> {
-  const book = bookkeepingOf(state);
+/** The execution's own fields, as they open both the whole-state text and the header row. */
+function encodeExecution(state: ExecutionState): Record<string, Json> {
   return {
     version: VERSION,
     phase: state.phase,
@@ -67,6 +68,12 @@ function encodeHeaderFields(state: ExecutionState): Record<string, Json> {
     inputs: state.inputs ? toJson(LiteralMapSchema, state.inputs) : null,
     outputs: state.outputs ? toJson(LiteralMapSchema, state.outputs) : null,
     error: state.error ? toJson(ExecutionErrorSchema, state.error) : null,
+  };
+}
+
+function encodeBookkeeping(state: ExecutionState): Record<string, Json> {
+  const book = bookkeepingOf(state);
+  return {
     root: encodeProgress(book.root),
     running: book.running,
     queue: book.queue.toArray(),
@@ -77,26 +84,14 @@ function encodeHeaderFields(state: ExecutionState): Record<string, Json> {
 
 /** The state as JSON text. */
 export function encodeState(state: ExecutionState): string {
-  const { version, phase, startedAt, endedAt, inputs, outputs, error, ...book } = encodeHeaderFields(state);
-  const doc: Json = {
-    version: version ?? null,
-    phase: phase ?? null,
-    startedAt: startedAt ?? null,
-    endedAt: endedAt ?? null,
-    inputs: inputs ?? null,
-    outputs: outputs ?? null,
-    error: error ?? null,
-    nodes: byKey(state.nodes.entries()).map(([path, s]) => [path, encodeNode(s)]),
-    ...book,
-  };
-  return JSON.stringify(doc);
+  const nodes = byKey(state.nodes.entries()).map(([path, s]) => [path, encodeNode(s)]);
+  return JSON.stringify({ ...encodeExecution(state), nodes, ...encodeBookkeeping(state) });
 }
 
 /**
- * A state as rows: the header (everything but the nodes) and the nodes that changed since
- * `previous` (every node when there is none), each as its own JSON text, plus nodes that are gone.
- * A driver that stores the header and upserts the node texts after every step can rebuild the
- * state with `decodeStateParts`; the cost of a delta follows the changes, not the execution size.
+ * A state as rows: the header (everything but the nodes: version, phase, times, inputs, outputs,
+ * error and the engine's bookkeeping), the nodes added or changed since the previous state, each
+ * as its own JSON text and sorted by path, and the paths of nodes that are gone.
  */
 export interface StateDelta {
   readonly header: string;
@@ -104,41 +99,63 @@ export interface StateDelta {
   readonly removed: readonly NodePath[];
 }
 
-export function encodeStateDelta(previous: ExecutionState | undefined, next: ExecutionState): StateDelta {
-  const header = JSON.stringify(encodeHeaderFields(next));
-  let paths: string[];
-  let removed: string[] = [];
-  if (previous === undefined) {
-    paths = [...next.nodes.keys()];
-  } else if (previous.nodes instanceof PersistentMap && next.nodes instanceof PersistentMap) {
-    ({ changed: paths, removed } = (next.nodes as PersistentMap<NodeState>).changedKeys(previous.nodes as PersistentMap<NodeState>));
-  } else {
-    throw new Error("encodeStateDelta: states must come from initialState, handle or decodeState");
+function nodeMap(state: ExecutionState): PersistentMap<NodeState> {
+  if (!(state.nodes instanceof PersistentMap)) {
+    throw new Error("encodeStateDelta: execution state not made by this engine (use initialState, handle, decodeState or decodeStateParts)");
   }
-  const nodes = paths.sort().map((path): [NodePath, string] => {
-    const node = next.nodes.get(path);
-    if (node === undefined) throw new Error(`encodeStateDelta: node ${path} vanished`);
+  return state.nodes as PersistentMap<NodeState>;
+}
+
+/**
+ * What to write after a step so that stored rows hold `next`, given that they hold `previous`
+ * (every node when `previous` is undefined). Unchanged nodes are found by identity through the
+ * structure `next` shares with `previous`, so the cost follows the nodes the step touched, not the
+ * size of the execution. The header is always the whole header; it grows with the slot queue and
+ * the dependency counts of waiting nodes, not with the number of nodes.
+ */
+export function encodeStateDelta(previous: ExecutionState | undefined, next: ExecutionState): StateDelta {
+  const nodes = nodeMap(next);
+  const { changed, removed } = previous === undefined ? { changed: [...nodes.keys()], removed: [] } : nodes.changedKeys(nodeMap(previous));
+  const header = JSON.stringify({ ...encodeExecution(next), ...encodeBookkeeping(next) });
+  const texts = changed.sort().map((path): [NodePath, string] => {
+    const node = nodes.get(path);
+    if (node === undefined) throw new Error(`encodeStateDelta: node "${path}" was reported changed but is absent`);
     return [path, JSON.stringify(encodeNode(node))];
   });
-  return { header, nodes, removed: removed.sort() };
+  return { header, nodes: texts, removed: removed.sort() };
 }
 
-/** Rebuilds a state from a header and every node text (in any order), as `encodeStateDelta` made them. */
+const PARTS = "decodeStateParts";
+
+/**
+ * Rebuilds a state from its header and the text of every node (in any order), as
+ * `encodeStateDelta` wrote them. Throws an Error naming the malformed field, e.g.
+ * `header.running` or `nodes["n3/1"].phase`, or a path given twice.
+ */
 export function decodeStateParts(header: string, nodes: Iterable<readonly [NodePath, string]>): ExecutionState {
-  const r = reader(parseJson(header, "header"), "header");
-  const version = r.number("version");
-  if (version !== VERSION) throw new Error(`decodeStateParts: header.version ${version} is not supported (expected ${VERSION})`);
-  const decoded: [NodePath, NodeState][] = [];
-  for (const [path, text] of nodes) decoded.push([path, decodeNode(reader(parseJson(text, `node ${path}`), `node ${path}`))]);
-  return stateOf(r, PersistentMap.from(decoded));
+  const r = reader(parseJson(header, PARTS, "header"), "header", PARTS);
+  checkVersion(r, PARTS, "header");
+  let map = PersistentMap.empty<NodeState>();
+  for (const [path, text] of nodes) {
+    const where = `nodes[${JSON.stringify(path)}]`;
+    const next = map.set(path, decodeNode(reader(parseJson(text, PARTS, where), where, PARTS)));
+    if (next.size === map.size) throw new Error(`${PARTS}: ${where} is given more than once`);
+    map = next;
+  }
+  return stateOf(r, map);
 }
 
-function parseJson(text: string, what: string): unknown {
+function parseJson(text: string, decoder: string, what?: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`decodeStateParts: ${what} is not JSON (${(e as Error).message})`);
+    throw new Error(`${decoder}: ${what === undefined ? "" : `${what} is `}not JSON (${(e as Error).message})`);
   }
+}
+
+function checkVersion(r: Reader, decoder: string, where: string): void {
+  const version = r.number("version");
+  if (version !== VERSION) throw new Error(`${decoder}: ${where}.version ${version} is not supported (expected ${VERSION})`);
 }
 
 function stateOf(r: Reader, nodes: PersistentMap<NodeState>): ExecutionState {
@@ -208,15 +225,7 @@ function decodeNode(r: Reader): NodeState {
 
 /** Reads text made by `encodeState`. Throws an Error naming the field that is malformed. */
 export function decodeState(text: string): ExecutionState {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`decodeState: not JSON (${(e as Error).message})`);
-  }
-  const r = reader(doc, "state");
-  const version = r.number("version");
-  if (version !== VERSION) throw new Error(`decodeState: state.version ${version} is not supported (expected ${VERSION})`);
-  const nodes = r.entries("nodes", decodeNode);
-  return stateOf(r, PersistentMap.from(nodes));
+  const r = reader(parseJson(text, "decodeState"), "state");
+  checkVersion(r, "decodeState", "state");
+  return stateOf(r, PersistentMap.from(r.entries("nodes", decodeNode)));
 }

@@ -63,6 +63,81 @@ describe("PersistentMap", () => {
   });
 });
 
+/** Every key whose value differs by identity or is new, and every key gone: the diff by brute force. */
+function naiveDiff<V>(next: PersistentMap<V>, previous: PersistentMap<V>): { changed: string[]; removed: string[] } {
+  const changed = [...next.entries()].filter(([k, v]) => !previous.has(k) || previous.get(k) !== v).map(([k]) => k);
+  const removed = [...previous.keys()].filter((k) => !next.has(k));
+  return { changed: changed.sort(), removed: removed.sort() };
+}
+
+function sortedDiff<V>(next: PersistentMap<V>, previous: PersistentMap<V>): { changed: string[]; removed: string[] } {
+  const { changed, removed } = next.changedKeys(previous);
+  return { changed: changed.sort(), removed: removed.sort() };
+}
+
+describe("PersistentMap.changedKeys", () => {
+  const box = (v: number): { v: number } => ({ v });
+  const big = (): PersistentMap<{ v: number }> => PersistentMap.from(Array.from({ length: 50_000 }, (_, i) => [`n${i}`, box(i)] as const));
+
+  test("a map compared with itself, or with a no-op update of itself, has no changes", () => {
+    const map = big();
+    const value = map.get("n7");
+    expect(map.changedKeys(map)).toEqual({ changed: [], removed: [] });
+    expect(value && map.set("n7", value).changedKeys(map)).toEqual({ changed: [], removed: [] });
+    expect(map.delete("absent").changedKeys(map)).toEqual({ changed: [], removed: [] });
+  });
+
+  test("reports a replaced, an added and a deleted key in a large map, and nothing else", () => {
+    const map = big();
+    const next = map.set("n42", box(42)).set("fresh", box(-1)).delete("n9");
+    expect(sortedDiff(next, map)).toEqual({ changed: ["fresh", "n42"], removed: ["n9"] });
+    expect(sortedDiff(map, next)).toEqual({ changed: ["n42", "n9"], removed: ["fresh"] });
+  });
+
+  test("compares values by identity: an equal new object is a change, the same object put back is not", () => {
+    const map = big();
+    const original = map.get("n3");
+    if (original === undefined) throw new Error("n3 missing");
+    expect(sortedDiff(map.set("n3", box(3)), map).changed).toEqual(["n3"]);
+    expect(sortedDiff(map.set("n3", box(0)).set("n3", original), map).changed).toEqual([]);
+  });
+
+  test("keys sharing a full hash are told apart", () => {
+    const map = PersistentMap.from<number>([["k32728", 1], ["k261234", 2], ["k32729", 3], ["k261235", 4]]);
+    expect(sortedDiff(map.set("k261234", 20), map)).toEqual({ changed: ["k261234"], removed: [] });
+    expect(sortedDiff(map.delete("k32728"), map)).toEqual({ changed: [], removed: ["k32728"] });
+    expect(sortedDiff(map.delete("k32728").delete("k261234"), map)).toEqual({ changed: [], removed: ["k261234", "k32728"] });
+  });
+
+  test("against the empty map every key is new, or every key is gone", () => {
+    const map = PersistentMap.from(Array.from({ length: 1_000 }, (_, i) => [`k${i}`, i] as const));
+    const empty = PersistentMap.empty<number>();
+    expect(sortedDiff(map, empty)).toEqual({ changed: [...map.keys()].sort(), removed: [] });
+    expect(sortedDiff(empty, map)).toEqual({ changed: [], removed: [...map.keys()].sort() });
+  });
+
+  test("matches a brute-force diff after random edits, in both directions and between maps built apart", () => {
+    const pool = Array.from({ length: 4 }, (_, i) => box(i));
+    const valueArb = fc.nat({ max: pool.length }).map((i) => pool[i] ?? box(i));
+    const editArb = fc.oneof(
+      fc.record({ op: fc.constant("set" as const), key: keyArb, value: valueArb }),
+      fc.record({ op: fc.constant("delete" as const), key: keyArb }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keyArb, valueArb), { maxLength: 300 }), fc.array(editArb, { maxLength: 60 }), (initial, edits) => {
+        const before = PersistentMap.from(initial);
+        let after = before;
+        for (const e of edits) after = e.op === "set" ? after.set(e.key, e.value) : after.delete(e.key);
+        expect(sortedDiff(after, before)).toEqual(naiveDiff(after, before));
+        expect(sortedDiff(before, after)).toEqual(naiveDiff(before, after));
+        const rebuilt = PersistentMap.from(before.entries());
+        expect(sortedDiff(after, rebuilt)).toEqual(naiveDiff(after, before));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("PersistentQueue", () => {
   test("is first in, first out, and earlier versions stay unchanged", () => {
     fc.assert(

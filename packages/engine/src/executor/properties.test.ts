@@ -1,48 +1,12 @@
-import { NodeExecutionPhase as N, WorkflowExecutionPhase as W, type BindingData } from "@skein/idl";
+import { NodeExecutionPhase as N, WorkflowExecutionPhase as W } from "@skein/idl";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createEngine } from "./engine.js";
 import { runWorkflow, type DriverRun, type TaskBehavior } from "./test-driver.js";
-import { closure, INT, input, int, lmap, promise, readInt, sumPlusOne, task, taskNode, userErr, workflow } from "./test-fixtures.js";
+import { dagArb, dagWorkflow, mulberry32, sum, type Dag } from "./test-dags.js";
+import { closure, int, lmap, readInt, sumPlusOne, userErr } from "./test-fixtures.js";
 
-// Random DAGs of "sum" tasks: node i adds 1, the workflow input and the outputs of its data
-// dependencies; it may also wait on order-only dependencies. Completions arrive in a random order.
-
-interface Dag {
-  readonly data: number[][];
-  readonly order: number[][];
-}
-
-const dagArb: fc.Arbitrary<Dag> = fc
-  .array(fc.tuple(fc.uniqueArray(fc.nat(), { maxLength: 3 }), fc.uniqueArray(fc.nat(), { maxLength: 2 })), { minLength: 1, maxLength: 18 })
-  .map((raw) => {
-    const data = raw.map(([d], i) => (i === 0 ? [] : [...new Set(d.map((x) => x % i))]));
-    const order = raw.map(([, o], i) => (i === 0 ? [] : [...new Set(o.map((x) => x % i))].filter((x) => !data[i]?.includes(x))));
-    return { data, order };
-  });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sum = task("sum", { inputs: { x: INT } });
-
-function build(dag: Dag, failAfter = false) {
-  const nodes = dag.data.map((deps, i) => {
-    const inputs: Record<string, BindingData> = { x: input("x") };
-    for (const d of deps) inputs[`d${d}`] = promise(`n${d}`, "o0");
-    return taskNode(`n${i}`, "sum", inputs, { upstream: (dag.order[i] ?? []).map((d) => `n${d}`) });
-  });
-  const outputBindings = Object.fromEntries(dag.data.map((_, i) => [`o${i}`, promise(`n${i}`, "o0")]));
-  return workflow("dag", { inputs: { x: INT }, nodes, outputBindings, failAfterExecutableNodes: failAfter });
-}
+// Random DAGs of "sum" tasks (test-dags.ts); completions arrive in a random order.
 
 function expected(dag: Dag, x: bigint): bigint[] {
   const values: bigint[] = [];
@@ -62,7 +26,7 @@ describe("random DAGs", () => {
       fc.property(dagArb, settings, (dag, { seed, maxParallelism, roundTrip }) => {
         const random = mulberry32(seed);
         const behavior: TaskBehavior = (ctx) => ({ ...sumPlusOne(ctx), durationMs: 1 + Math.floor(random() * 3) });
-        const engine = createEngine(closure(build(dag), { tasks: [sum] }), { maxParallelism });
+        const engine = createEngine(closure(dagWorkflow(dag), { tasks: [sum] }), { maxParallelism });
         const run = runWorkflow(engine, lmap({ x: int(5) }), { tasks: { sum: behavior }, random, roundTrip });
         expect(run.state.phase).toBe(W.SUCCEEDED);
         expect(run.attempts.map((a) => a.node).sort()).toEqual(dag.data.map((_, i) => `n${i}`).sort());
@@ -84,7 +48,7 @@ describe("random DAGs", () => {
         const random = mulberry32(seed);
         const behavior: TaskBehavior = (ctx) =>
           ctx.node === `n${failing}` ? { kind: "fail", error: userErr("Boom"), recoverable: false } : { ...sumPlusOne(ctx), durationMs: 1 + Math.floor(random() * 3) };
-        const engine = createEngine(closure(build(dag, true), { tasks: [sum] }), { maxParallelism });
+        const engine = createEngine(closure(dagWorkflow(dag, true), { tasks: [sum] }), { maxParallelism });
         const run = runWorkflow(engine, lmap({ x: int(1) }), { tasks: { sum: behavior }, random });
         const blocked = new Set<number>([failing]);
         dag.data.forEach((deps, i) => {

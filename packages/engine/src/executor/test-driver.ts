@@ -65,6 +65,8 @@ export interface DriverConfig {
   readonly resume?: { readonly state: ExecutionState; readonly pending: readonly PendingEvent[] };
   /** Stop (returning `pending`) once this many events were handled. */
   readonly stopAfterEvents?: number;
+  /** Sees the state after every handled event (after the round trip, with `roundTrip`). */
+  readonly onStep?: (state: ExecutionState) => void;
 }
 
 /** An event the driver will deliver. */
@@ -206,6 +208,7 @@ export function runWorkflow(engine: WorkflowEngine, inputs: LiteralMap, config: 
     run.events.push(next);
     const step = engine.handle(state, e, now);
     state = config.roundTrip ? decodeState(encodeState(step.state)) : step.state;
+    config.onStep?.(state);
     run.records.push(...step.records);
     for (const d of step.decisions) decide(d);
     if (config.stopAfterEvents !== undefined && handled >= config.stopAfterEvents) break;

@@ -61,15 +61,21 @@ export async function startControlPlane(): Promise<ControlPlane> {
   };
 }
 
-/** A propeller replica for `cluster`, running tasks through `plugin`, on its own (or a shared) database. */
+/**
+ * A propeller replica for `cluster`, running tasks through `plugin`. Its database is the one passed
+ * (shared by replicas of one cluster), else a fresh PostgreSQL database dropped on close, else
+ * (without a test PostgreSQL) an embedded one under the data directory.
+ */
 export async function startTestPropeller(
   plane: ControlPlane,
   plugin: InProcessTaskPlugin,
   overrides: Partial<Parameters<typeof loadPropellerConfig>[0]> & { databaseUrl?: string } = {},
 ): Promise<RunningPropeller & { config: PropellerConfig }> {
+  const owned = overrides.databaseUrl === undefined ? await propellerDatabase() : undefined;
   const config = loadPropellerConfig(
     {
       port: 0,
+      ...(owned?.url !== undefined ? { databaseUrl: owned.url } : {}),
       dataDir: plane.dataDir,
       adminEndpoint: plane.admin.url,
       routerEndpoint: plane.router.url,
@@ -86,7 +92,14 @@ export async function startTestPropeller(
   const plugins = new PluginRegistry();
   plugins.register({ id: "in-process", taskTypes: ["typescript"], isDefault: true, load: () => Promise.resolve(plugin) });
   const running = await startPropeller({ config, plugins, logSink: testLogSink() });
-  return { ...running, config };
+  return {
+    ...running,
+    config,
+    async close() {
+      await running.close();
+      await owned?.destroy();
+    },
+  };
 }
 
 /** Log lines of the services under test: kept in memory, and printed when SKEIN_TEST_LOGS is set. */
