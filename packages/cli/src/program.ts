@@ -4,7 +4,9 @@ import { resolveEndpoint } from "@skein/sdk";
 import { endpointFlag, endpointOption } from "./remote/command-options.js";
 import { addRemoteCommands } from "./remote/commands.js";
 import { runCommand } from "./run/run-command.js";
-import { serveCommand, serveFlagHelp } from "./serve/serve-command.js";
+import { sandboxCommand } from "./sandbox/sandbox-command.js";
+import { SANDBOX_DEFAULT_DATA_DIR, SANDBOX_DEFAULT_PORT, type SandboxOptions } from "./sandbox/sandbox-config.js";
+import { serveCommand, serveFlagHelp, type ServeOptions } from "./serve/serve-command.js";
 import { serviceNames } from "./serve/services.js";
 import { addCacheCommand } from "./cache/cache-command.js";
 import { addClusterCommand } from "./cluster/cluster-command.js";
@@ -65,8 +67,20 @@ export function buildProgram(io: Io, outcome: Outcome = { code: EXIT_OK }): Comm
     .option("--host <host>", serveFlagHelp("host"))
     .option("--port <port>", serveFlagHelp("port"))
     .option("--data-dir <dir>", "where embedded state lives (default .skein; env SKEIN_DATA_DIR)")
-    .action(async (service: string, options: { host?: string; port?: string; dataDir?: string }) => {
+    .option("--cluster <id>", "propeller: the cluster it executes for (default local-a; env SKEIN_CLUSTER_ID)")
+    .option("--labels <k=v,...>", "propeller: the cluster's labels (env SKEIN_CLUSTER_LABELS)")
+    .option("--region <region>", "propeller: the cluster's region (default local; env SKEIN_CLUSTER_REGION)")
+    .action(async (service: string, options: ServeOptions) => {
       outcome.code = await serveCommand(service, options, { out: io.out, err: io.err, env: io.env, abort: io.abort });
+    });
+
+  program
+    .command("sandbox")
+    .description("run the whole platform in one process: control plane on one port, two local clusters, the examples registered")
+    .option("--port <port>", `port of the control plane (default ${SANDBOX_DEFAULT_PORT}; 0 picks a free one)`)
+    .option("--data-dir <dir>", `where the sandbox keeps its state between runs (default ${SANDBOX_DEFAULT_DATA_DIR})`)
+    .action(async (options: SandboxOptions) => {
+      outcome.code = await sandboxCommand(options, { out: io.out, err: io.err, env: io.env, abort: io.abort });
     });
 
   addRemoteCommands(program, io, outcome);

@@ -1,5 +1,5 @@
 import { ConfigError, type LogSink } from "@skein/server";
-import { isServiceName, servableServices, serviceNames, type RunningService, type ServeOverrides, type ServiceName } from "./services.js";
+import { clusterFlags, isServiceName, servableServices, serviceNames, type RunningService, type ServeOverrides, type ServiceName } from "./services.js";
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
@@ -37,6 +37,13 @@ export function serveAdmin(options: ServeOptions, io: ServeIo): Promise<number> 
 }
 
 async function serveService(name: ServiceName, options: ServeOptions, io: ServeIo): Promise<number> {
+  if (!servableServices[name].takesClusterFlags) {
+    const misplaced = (Object.keys(clusterFlags) as (keyof typeof clusterFlags)[]).filter((flag) => options[flag] !== undefined);
+    if (misplaced.length > 0) {
+      io.err(`error: serve ${name}: ${misplaced.map((flag) => `--${flag}`).join(", ")} applies only to skein serve propeller\n`);
+      return EXIT_USAGE;
+    }
+  }
   let service: RunningService;
   try {
     service = await servableServices[name].start(options, io.env, io.logSink);
@@ -47,7 +54,11 @@ async function serveService(name: ServiceName, options: ServeOptions, io: ServeI
     }
     throw error;
   }
-  io.out(`${name} serving Connect, gRPC and gRPC-Web on ${service.url} (database: ${service.databaseKind})\n`);
+  io.out(
+    servableServices[name].takesClusterFlags
+      ? `${name} running, dialing admin, the cluster router and datacatalog; health on ${service.url} (database: ${service.databaseKind})\n`
+      : `${name} serving Connect, gRPC and gRPC-Web on ${service.url} (database: ${service.databaseKind})\n`,
+  );
   io.onListening?.(service);
   await new Promise<void>((resolve) => {
     if (io.abort?.aborted) resolve();

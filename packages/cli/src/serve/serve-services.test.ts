@@ -70,6 +70,6 @@ describe("skein serve", () => {
     let err = "";
     const code = await runCli(["serve", "propeller-x"], { out: () => undefined, err: (t) => (err += t), env: {} });
     expect(code).toBe(2);
-    expect(err).toBe('error: serve: "propeller-x" is not a service that can run on its own (available: admin, datacatalog, cluster-router)\n');
+    expect(err).toBe('error: serve: "propeller-x" is not a service that can run on its own (available: admin, datacatalog, cluster-router, propeller)\n');
   });
 });

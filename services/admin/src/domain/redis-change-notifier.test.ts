@@ -2,7 +2,7 @@ import net from "node:net";
 import { WorkflowExecutionPhase as W } from "@skein/idl";
 import type { WatchExecutionResponse } from "@skein/idl/admin/v1";
 import { createLogger, createMemorySink, type LogRecord } from "@skein/server";
-import { createTestRedis, testEnvironment, uniqueSuffix, type TestRedis } from "@skein/testing";
+import { createTestRedis, startTcpProxy, testEnvironment, uniqueSuffix, type TestRedis } from "@skein/testing";
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAdminReplica, createInProcessAdmin, type InProcessAdmin } from "../test-support/admin-fixture.js";
@@ -181,7 +181,7 @@ if (redisUrl !== undefined) {
     it("keeps watchers going by polling while redis is cut off, and resumes wake-ups when it returns", async () => {
       const { prefix, redis } = await observer();
       const target = new URL(redisUrl);
-      const proxy = await startProxy(target.hostname, Number(target.port || 6379));
+      const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
       cleanups.push(() => proxy.close());
       const url = `redis://127.0.0.1:${proxy.port}`;
       const a = notifier({ url, channelPrefix: prefix });
@@ -221,44 +221,4 @@ if (redisUrl !== undefined) {
       expect(phaseOf(await pending)).toBe("ABORTING");
     });
   });
-}
-
-/** A TCP proxy to Redis that can drop every connection and refuse new ones, then let them through again. */
-async function startProxy(host: string, port: number): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
-  let open = true;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(port, host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const cut = () => {
-    open = false;
-    for (const socket of sockets) socket.destroy();
-  };
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cut,
-    restore: () => {
-      open = true;
-    },
-    close: async () => {
-      cut();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

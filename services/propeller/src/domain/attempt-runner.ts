@@ -1,7 +1,7 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import type { EngineEvent } from "@skein/engine";
-import { ErrorKind, ExecutionErrorSchema, TaskExecutionPhase, type WorkflowExecutionIdentifier } from "@skein/idl";
+import { ErrorKind, ExecutionErrorSchema, TaskExecutionIdentifierSchema, TaskExecutionPhase, type WorkflowExecutionIdentifier } from "@skein/idl";
 import { EventSchema } from "@skein/idl/admin/v1";
 import type { BackendPlugin, PluginRegistry, TaskAttempt, TaskStatus } from "@skein/plugin-core";
 import type { Lease, ExecutionStore } from "../repositories/execution-store.js";
@@ -70,13 +70,12 @@ export class AttemptRunner {
   constructor(private readonly options: AttemptRunnerOptions) {}
 
   attemptOf(executionId: WorkflowExecutionIdentifier, work: StartAttempt, signal: AbortSignal): TaskAttempt {
-    return {
-      id: { taskId: work.task.id, nodeExecutionId: { nodeId: nodeIdOf(work.node), executionId }, retryAttempt: work.attempt },
-      template: work.task,
-      inputs: work.inputs,
-      outputPrefix: "",
-      signal,
-    } as TaskAttempt;
+    const id = create(TaskExecutionIdentifierSchema, {
+      taskId: work.task.id,
+      nodeExecutionId: { nodeId: nodeIdOf(work.node), executionId },
+      retryAttempt: work.attempt,
+    });
+    return { id, template: work.task, inputs: work.inputs, outputPrefix: "", signal };
   }
 
   async pluginFor(taskType: string): Promise<{ id: string; plugin: BackendPlugin }> {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import {
@@ -73,6 +74,8 @@ export class ExecutionDriver {
     private readonly claimed: ClaimedExecution,
   ) {
     this.lease = claimed.lease;
+    // Every running attempt or wait listens on the stop signal; their number has no fixed bound.
+    setMaxListeners(0, this.stop.signal);
     const { project, domain, name } = claimed.lease.key;
     this.id = { $typeName: "skein.core.v1.WorkflowExecutionIdentifier", project, domain, name };
     this.producer = { executionId: this.id, cluster: deps.cluster, epoch: claimed.epoch };
