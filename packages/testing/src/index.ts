@@ -6,3 +6,5 @@ export { createTestRedis } from "./redis.js";
 export type { TestRedis } from "./redis.js";
 export { startTcpProxy } from "./tcp-proxy.js";
 export type { TcpProxy } from "./tcp-proxy.js";
+export { summarize } from "./percentiles.js";
+export type { Summary } from "./percentiles.js";

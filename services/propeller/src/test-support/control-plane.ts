@@ -9,13 +9,12 @@ import { loadDatacatalogConfig, startDatacatalog, type RunningDatacatalog } from
 import { isTerminalWorkflowPhase } from "@skein/engine";
 import { ResourceType, type LiteralMap } from "@skein/idl";
 import { AdminService, type Execution } from "@skein/idl/admin/v1";
-import { PluginRegistry } from "@skein/plugin-core";
+import { PluginRegistry, type BackendPlugin } from "@skein/plugin-core";
 import { collectEntities, planRegistration, registrationRequests, type TaskDefinition } from "@skein/sdk";
 import { createMemorySink, type LogSink } from "@skein/server";
 import { createTestDatabase, testEnvironment, type TestDatabase } from "@skein/testing";
 import { loadPropellerConfig, type PropellerConfig } from "../config.js";
 import { startPropeller, type RunningPropeller } from "../main.js";
-import type { InProcessTaskPlugin } from "./in-process-plugin.js";
 
 /** Admin, router and datacatalog as real servers on free ports, each on a database of its own. */
 export interface ControlPlane {
@@ -68,7 +67,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
  */
 export async function startTestPropeller(
   plane: ControlPlane,
-  plugin: InProcessTaskPlugin,
+  plugin: BackendPlugin,
   overrides: Partial<Parameters<typeof loadPropellerConfig>[0]> & { databaseUrl?: string } = {},
 ): Promise<RunningPropeller & { config: PropellerConfig }> {
   const owned = overrides.databaseUrl === undefined ? await propellerDatabase() : undefined;

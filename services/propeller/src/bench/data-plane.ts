@@ -1,0 +1,120 @@
+// The data plane's own overhead, through real servers: admin, the cluster router and datacatalog
+// on their own databases, and one propeller replica, on the PostgreSQL server named by
+// SKEIN_TEST_DATABASE_URL or DATABASE_URL (fresh databases, dropped at the end; embedded PGlite
+// without one). Tasks are no-ops run inside the propeller's process (TimingPlugin), so the numbers
+// are the engine, the state rows, the outbox and the RPCs, with no process start: a warm worker's
+// best case. Run with `npm run bench`. Prints percentiles and ratios to the targets; never fails on time.
+import { cpus, loadavg } from "node:os";
+import { WorkflowExecutionPhase } from "@skein/idl";
+import { CatalogCacheStatus } from "@skein/idl";
+import { literalTypeOf, map, t, task, toLiteral, workflow } from "@skein/sdk";
+import { summarize, type Summary } from "@skein/testing";
+import { finished, launch, register, startControlPlane, startTestPropeller, type ControlPlane } from "../test-support/control-plane.js";
+import { TimingPlugin } from "./noop-plugin.js";
+
+process.env.SKEIN_TEST_DATABASE_URL ??= process.env.DATABASE_URL;
+
+const CHAIN = 20;
+const CHAIN_RUNS = 10;
+const FAN_OUT = Number(process.env.SKEIN_BENCH_FAN_OUT ?? 2_000);
+const QUEUED = Number(process.env.SKEIN_BENCH_QUEUED ?? 1_000);
+
+const step = task({ name: "step", inputs: { x: t.int() }, outputs: t.int() }, async ({ x }) => x + 1);
+const cachedStep = task({ name: "cached_step", inputs: { x: t.int() }, outputs: t.int(), cache: { version: "1" } }, async ({ x }) => x + 1);
+const chain = workflow({ name: "chain", inputs: { x: t.int() }, outputs: t.int() }, ({ x }) => {
+  let v = step({ x });
+  for (let i = 1; i < CHAIN; i++) v = step({ x: v });
+  return v;
+});
+const cachedChain = workflow({ name: "cached_chain", inputs: { x: t.int() }, outputs: t.int() }, ({ x }) => {
+  let v = cachedStep({ x });
+  for (let i = 1; i < CHAIN; i++) v = cachedStep({ x: v });
+  return v;
+});
+const fanOut = workflow({ name: "fan_out", inputs: { xs: t.list(t.int()) }, outputs: t.list(t.int()) }, ({ xs }) => map(step)({ x: xs }));
+const three = workflow({ name: "three", inputs: { x: t.int() }, outputs: t.int() }, ({ x }) => step({ x: step({ x: step({ x }) }) }));
+
+const int = (n: number) => toLiteral(n, literalTypeOf(t.int()));
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const line = (label: string, s: Summary, target?: { p50?: number; p99?: number }) => {
+  const ratios = [
+    target?.p50 !== undefined ? `p50 ${(s.p50 / target.p50).toFixed(2)}× of ${target.p50} ms` : "",
+    target?.p99 !== undefined ? `p99 ${(s.p99 / target.p99).toFixed(2)}× of ${target.p99} ms` : "",
+  ].filter(Boolean);
+  return `  ${label}: n=${s.runs} p50 ${ms(s.p50)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}, max ${ms(s.max)}${ratios.length > 0 ? `  (target ${ratios.join(", ")})` : ""}`;
+};
+
+async function succeeded(plane: ControlPlane, name: string, timeoutMs = 600_000): Promise<void> {
+  const execution = await finished(plane.client, name, timeoutMs);
+  if (execution.closure?.phase !== WorkflowExecutionPhase.SUCCEEDED) throw new Error(`${name} ended ${WorkflowExecutionPhase[execution.closure?.phase ?? 0]}`);
+}
+
+async function main(): Promise<void> {
+  const plane = await startControlPlane();
+  const tasks = await register(plane.client, { chain, cachedChain, fanOut, three }, "v1");
+  const plugin = new TimingPlugin(tasks);
+  const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn" });
+  try {
+    const [one, five, fifteen] = loadavg().map((n) => n.toFixed(2));
+    console.log(`propeller bench — database: ${propeller.databaseKind}, load average ${one}, ${five}, ${fifteen} on ${cpus().length} cores`);
+    console.log(`  cd services/propeller && ${process.env.SKEIN_TEST_DATABASE_URL !== undefined ? "SKEIN_TEST_DATABASE_URL=… " : ""}npx tsx src/bench/data-plane.ts`);
+
+    // 1. Node transition: a task returning → the next task's create, along chains of CHAIN nodes.
+    await succeeded(plane, await launch(plane.client, "chain", "v1", { x: int(-1) })); // warm-up
+    const gaps: number[] = [];
+    for (let run = 0; run < CHAIN_RUNS; run++) {
+      const name = await launch(plane.client, "chain", "v1", { x: int(run) });
+      await succeeded(plane, name);
+      for (let i = 1; i < CHAIN; i++) {
+        const prev = plugin.timings.get(`${name}/n${i - 1}#0`);
+        const next = plugin.timings.get(`${name}/n${i}#0`);
+        if (prev?.done !== undefined && next !== undefined) gaps.push(next.created - prev.done);
+      }
+    }
+    console.log(line(`node transition (task done → successor created, ${CHAIN_RUNS} chains of ${CHAIN})`, summarize(gaps), { p50: 10, p99: 50 }));
+
+    // 2. Cache hits: a chain whose every node is served from datacatalog on the second run.
+    const first = await launch(plane.client, "cached_chain", "v1", { x: int(100) });
+    await succeeded(plane, first);
+    const hitTimes: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      const name = await launch(plane.client, "cached_chain", "v1", { x: int(100) });
+      await succeeded(plane, name);
+      const { nodeExecutions } = await plane.client.listNodeExecutions({ executionId: { project: "default", domain: "development", name }, limit: 100 });
+      const hits = nodeExecutions.filter((n) => n.closure?.targetMetadata.case === "taskNodeInfo" && n.closure.targetMetadata.value.cacheStatus === CatalogCacheStatus.HIT).length;
+      if (hits !== CHAIN) throw new Error(`expected ${CHAIN} cache hits, got ${hits}`);
+      // Per node, from the launch to the end of the run, RPCs included: an upper bound on a hit.
+      hitTimes.push((performance.now() - started) / CHAIN);
+    }
+    console.log(line(`cache hit (a ${CHAIN}-node chain served from the cache, wall time per node, launch and polling included)`, summarize(hitTimes), { p50: 5 }));
+
+    // 3. Fan-out: a map of FAN_OUT no-op tasks.
+    const xs = toLiteral(Array.from({ length: FAN_OUT }, (_, i) => i), literalTypeOf(t.list(t.int())));
+    const rssBefore = process.memoryUsage().rss;
+    const fanStarted = performance.now();
+    await succeeded(plane, await launch(plane.client, "fan_out", "v1", { xs }));
+    const fanSeconds = (performance.now() - fanStarted) / 1000;
+    const rate = FAN_OUT / fanSeconds;
+    console.log(`  fan-out: ${FAN_OUT} mapped no-op tasks in ${fanSeconds.toFixed(2)} s = ${rate.toFixed(0)} tasks/s (target 1000 tasks/s: ${(rate / 1000).toFixed(2)}×); rss ${(rssBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (whole bench process: every service)`);
+
+    // 4. QUEUED executions of a 3-node workflow, launched at once, drained.
+    const queuedStarted = performance.now();
+    const names: string[] = [];
+    for (let i = 0; i < QUEUED; i += 50) {
+      names.push(...(await Promise.all(Array.from({ length: Math.min(50, QUEUED - i) }, (_, j) => launch(plane.client, "three", "v1", { x: int(i + j) })))));
+    }
+    const launchedSeconds = (performance.now() - queuedStarted) / 1000;
+    for (const name of names) await succeeded(plane, name);
+    const drainSeconds = (performance.now() - queuedStarted) / 1000;
+    console.log(`  queue: ${QUEUED} executions of a 3-node workflow launched in ${launchedSeconds.toFixed(1)} s, all succeeded after ${drainSeconds.toFixed(1)} s (target 60 s: ${(drainSeconds / 60).toFixed(2)}×)`);
+  } finally {
+    await propeller.close();
+    await plane.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
