@@ -74,6 +74,12 @@ describe("recovery", () => {
     for (let i = 0; i < 400 && !held.has("cluster"); i++) await new Promise((r) => setTimeout(r, 25));
     const before = await plane.client.getExecution({ id: { project: "default", domain: "development", name } });
     expect(before.execution?.closure?.cluster).toBe("west");
+    // Only what reached admin can be reused elsewhere: wait until `first`'s success has.
+    for (let i = 0; i < 400; i++) {
+      const { nodeExecutions } = await plane.client.listNodeExecutions({ executionId: before.execution?.id });
+      if (nodeExecutions.find((n) => n.id?.nodeId === "n0")?.closure?.phase === NodeExecutionPhase.SUCCEEDED) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     // West dies: no more heartbeats, its task's result never arrives.
     await west.close();
     held.delete("cluster");
