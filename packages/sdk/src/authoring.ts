@@ -19,6 +19,7 @@ export {
   placeholderProblems,
   task,
   TaskValidationError,
+  WORKERS_CONFIG_KEY,
 } from "./task/index.js";
 export type {
   CacheOption,
@@ -30,6 +31,7 @@ export type {
   TaskOptions,
   TaskResult,
   TaskRuntime,
+  WorkersOption,
 } from "./task/index.js";
 export {
   dir,

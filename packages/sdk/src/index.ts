@@ -54,6 +54,7 @@ export {
   when,
   workflow,
   workflowWithIdentity,
+  WORKERS_CONFIG_KEY,
 } from "./authoring.js";
 export type {
   Bindable,
@@ -82,6 +83,7 @@ export type {
   TaskOptions,
   TaskResult,
   TaskRuntime,
+  WorkersOption,
   WorkflowBody,
   WorkflowDefinition,
   WorkflowOptions,

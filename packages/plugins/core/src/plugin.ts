@@ -42,10 +42,12 @@ export interface BackendPlugin<State = unknown> {
   get(attempt: TaskAttempt, state: State): Promise<TaskStatus>;
   delete(attempt: TaskAttempt, state: State): Promise<void>;
   /**
-   * Optional wake-up: resolves when the attempt's status may have changed (it may resolve early),
-   * and soon after `signal` aborts. Propeller calls `get` after it resolves, so a plugin that knows
-   * when its work ends (a child process exiting, a worker's reply) saves propeller from polling.
-   * Without it, propeller polls `get`.
+   * Optional wake-up: resolves when the attempt's status may have changed (it may resolve early,
+   * even spuriously), at once when the attempt has already finished, and soon after `signal`
+   * aborts. Propeller calls `get` after it resolves, so a plugin that knows when its work ends (a
+   * child process exiting, a worker's reply) saves propeller from polling. Without it, propeller
+   * polls `get`. Like `get` it changes nothing, and it should not reject: the status is whatever
+   * `get` reports, `wait` only says when to ask.
    */
   wait?(attempt: TaskAttempt, state: State, signal: AbortSignal): Promise<void>;
 }

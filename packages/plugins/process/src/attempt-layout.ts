@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { toJsonString } from "@bufbuild/protobuf";
 import { TaskExecutionIdentifierSchema, type TaskExecutionIdentifier } from "@skein/idl";
@@ -20,6 +21,10 @@ export interface AttemptLayout {
   readonly outputDir: string;
   readonly stdoutFile: string;
   readonly stderrFile: string;
+  /** Created (exclusively) by the fresh task process that runs the attempt, holding its pid. */
+  readonly claimFile: string;
+  /** Written by a worker pool when it hands the attempt to a warm worker: which worker runs it. */
+  readonly workerFile: string;
 }
 
 export function attemptKey(id: TaskExecutionIdentifier | undefined): string {
@@ -37,5 +42,19 @@ export function layoutOf(dir: string): AttemptLayout {
     outputDir: join(dir, "out"),
     stdoutFile: join(dir, "stdout.log"),
     stderrFile: join(dir, "stderr.log"),
+    workerFile: join(dir, "worker.json"),
+    claimFile: join(dir, "claim"),
   };
+}
+
+/** The parsed state file, or undefined when the attempt was never created; its shape is the caller's to check. */
+export async function readStateFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  return JSON.parse(text) as unknown;
 }

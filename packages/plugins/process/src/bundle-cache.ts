@@ -3,8 +3,9 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { readTarArchive } from "@skein/sdk";
-import type { BlobStore } from "@skein/blob";
+import { openBlobStore, type BlobStore } from "@skein/blob";
+import type { TaskTemplate } from "@skein/idl";
+import { CODE_BUNDLE_CONFIG_KEY, CODE_MODULE_CONFIG_KEY, readTarArchive } from "@skein/sdk";
 
 /** The largest archive a bundle may expand to (admin accepts no larger upload). */
 const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
@@ -17,6 +18,36 @@ const bundleName = /\/([0-9a-f]{64})\.tar\.gz$/;
  */
 export class BadBundleError extends Error {
   override name = "BadBundleError";
+}
+
+/** Where a TypeScript task's code is: the bundle's uri and the module inside it. */
+export interface CodeLocation {
+  readonly bundle: string;
+  readonly module: string;
+}
+
+/**
+ * The code a template names in its config, or undefined when it names none (a container task).
+ * A bundle without a module is unusable: BadBundleError.
+ */
+export function codeLocation(template: TaskTemplate): CodeLocation | undefined {
+  const bundle = template.config[CODE_BUNDLE_CONFIG_KEY];
+  if (bundle === undefined || bundle === "") return undefined;
+  const module = template.config[CODE_MODULE_CONFIG_KEY];
+  if (module === undefined || module === "") throw new BadBundleError(`task template config has "${CODE_BUNDLE_CONFIG_KEY}" but no "${CODE_MODULE_CONFIG_KEY}"`);
+  return { bundle, module };
+}
+
+/** The bundle cache under `<workDir>/bundles`, reading through `openStore` (by default the store rooted at the uri's folder). */
+export function bundleCacheOf(options: { readonly workDir: string; readonly openStore?: (uri: string) => BlobStore }): BundleCache {
+  return new BundleCache(join(options.workDir, "bundles"), options.openStore ?? ((uri) => openBlobStore(uri.slice(0, uri.lastIndexOf("/")))));
+}
+
+/** The SHA-256 a bundle uri names (`.../<sha256>.tar.gz`); BadBundleError when it names none. */
+export function bundleDigest(uri: string): string {
+  const sha256 = bundleName.exec(uri)?.[1];
+  if (sha256 === undefined) throw new BadBundleError(`code bundle uri "${uri}" does not end in <sha256>.tar.gz`);
+  return sha256;
 }
 
 /**
@@ -35,8 +66,7 @@ export class BundleCache {
 
   /** The directory holding the extracted bundle at `uri`, fetching it first if needed. */
   async directoryFor(uri: string): Promise<string> {
-    const sha256 = bundleName.exec(uri)?.[1];
-    if (sha256 === undefined) throw new BadBundleError(`code bundle uri "${uri}" does not end in <sha256>.tar.gz`);
+    const sha256 = bundleDigest(uri);
     const dir = join(this.root, sha256);
     if (existsSync(dir)) return dir;
     let pending = this.pending.get(sha256);

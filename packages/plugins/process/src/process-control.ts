@@ -41,3 +41,31 @@ export async function waitForExit(pid: number, marker: string, ms: number): Prom
     await sleep(20);
   }
 }
+
+/**
+ * When the process `pid` started, as the kernel counts it (Linux: clock ticks since boot, from
+ * /proc/<pid>/stat), or undefined when unknown (gone, or not Linux). Together with the pid it names
+ * one process: a pid reused later has another start time.
+ */
+export function processStartTime(pid: number): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3,
+    // starttime field 22.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process `pid` that started at `startTime` (from processStartTime) still runs. */
+export function isProcessRunning(pid: number, startTime: string): boolean {
+  if (process.platform === "linux") return processStartTime(pid) === startTime;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

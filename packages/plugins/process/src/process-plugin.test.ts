@@ -1,211 +1,133 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fromBinary } from "@bufbuild/protobuf";
-import { ErrorKind, ExecutionErrorSchema, TaskExecutionPhase, type LiteralType } from "@skein/idl";
-import { codeBundle, fromLiteral } from "@skein/sdk";
+import { TaskExecutionPhase, type LiteralType } from "@skein/idl";
+import type { TaskAttempt } from "@skein/plugin-core";
+import { fromLiteral, WORKERS_CONFIG_KEY } from "@skein/sdk";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ProcessPlugin } from "./process-plugin.js";
-import { isAttemptRunning } from "./process-control.js";
-import { attemptOf, sampleBundle, settled, tempWorld } from "./test-support/bundle-fixture.js";
-import { exit_three, flaky, ignore_stop, reject_input, say_hello, shout, wait_for_stop } from "./test-support/sample-tasks.js";
+import { isWarmState } from "./pool-state.js";
+import { ProcessPlugin, type ProcessState } from "./process-plugin.js";
+import { attemptOf, sampleBundle, tempWorld } from "./test-support/bundle-fixture.js";
+import { count_calls, say_hello, shout, wait_for_stop } from "./test-support/sample-tasks.js";
 
 let bundle: Awaited<ReturnType<typeof sampleBundle>>;
-let world: Awaited<ReturnType<typeof tempWorld>>;
+let world: Awaited<ReturnType<typeof tempWorld>> | undefined;
 let bundleUri: string;
+const plugins: ProcessPlugin[] = [];
 
 beforeAll(async () => {
   bundle = await sampleBundle();
 });
 
 afterEach(async () => {
-  await world.close();
+  await Promise.all(plugins.splice(0).map((plugin) => plugin.close()));
+  await world?.close();
+  world = undefined;
 });
 
-async function setup(options: { killGraceMs?: number } = {}) {
-  world = await tempWorld();
+async function setup(): Promise<ProcessPlugin> {
+  world ??= await tempWorld();
   bundleUri = await world.store.put(`code/p/d/${bundle.sha256}.tar.gz`, bundle.content);
-  return new ProcessPlugin({ workDir: join(world.root, "work"), ...options });
+  return pluginOn();
 }
 
+function pluginOn(): ProcessPlugin {
+  if (!world) throw new Error("setup() first");
+  const plugin = new ProcessPlugin({ workDir: join(world.root, "work") });
+  plugins.push(plugin);
+  return plugin;
+}
+
+const intType = count_calls.template.interface?.outputs?.variables.o0?.type as LiteralType;
 const stringType = say_hello.template.interface?.outputs?.variables.o0?.type as LiteralType;
 
-describe("ProcessPlugin with TypeScript tasks", () => {
-  it("runs a task from its code bundle in a fresh process", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(say_hello, { name: "Ada" }, bundleUri);
-    const state = await plugin.create(attempt);
-    expect(state.pid).not.toBe(process.pid);
-    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
-    const status = await settled(plugin, attempt, state);
-    expect(status.error?.message).toBeUndefined();
-    expect(status.phase).toBe(TaskExecutionPhase.SUCCEEDED);
-    const output = status.outputs?.literals.o0;
-    expect(output && fromLiteral(output, stringType)).toBe("Hello, Ada!");
-    expect(status.logs?.map((log) => log.name)).toEqual(["stdout", "stderr"]);
-    // The bundle is extracted once, under its digest.
-    expect(existsSync(join(world.root, "work", "bundles", bundle.sha256, "sample-tasks.mjs"))).toBe(true);
-  });
-
-  it("reports a NonRetryableError as a permanent user failure with its message", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(reject_input, { name: "Bob" }, bundleUri);
-    const status = await settled(plugin, attempt, await plugin.create(attempt));
-    expect(status.phase).toBe(TaskExecutionPhase.FAILED);
-    expect(status.error).toMatchObject({ kind: ErrorKind.USER, code: "NonRetryableError", message: "no greeting for Bob" });
-    expect(status.error?.stack).toContain("no greeting for Bob");
-  });
-
-  it("reports any other thrown error as a retryable user failure", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(flaky, {}, bundleUri);
-    const status = await settled(plugin, attempt, await plugin.create(attempt));
-    expect(status.phase).toBe(TaskExecutionPhase.RETRYABLE_FAILED);
-    expect(status.error).toMatchObject({ kind: ErrorKind.USER, message: "the service was busy" });
-  });
-
-  it("starts one process however often create is called for an attempt", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(say_hello, { name: "Cy" }, bundleUri);
-    const [first, second] = await Promise.all([plugin.create(attempt), plugin.create(attempt)]);
-    const third = await plugin.create(attempt);
-    // A restarted plugin (a new instance on the same directory) finds the same process.
-    const fourth = await new ProcessPlugin({ workDir: join(world.root, "work") }).create(attempt);
-    expect([second, third, fourth]).toEqual([first, first, first]);
-    expect((await settled(plugin, attempt, first)).phase).toBe(TaskExecutionPhase.SUCCEEDED);
-    const log = await readFile(join(first.dir, "stdout.log"), "utf8");
-    expect(log.trim().split("\n")).toEqual([`greeting Cy from process ${first.pid ?? ""}`]);
-  });
-
-  it("stops a running task on delete and then reports it aborted", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(wait_for_stop, {}, bundleUri);
-    const state = await plugin.create(attempt);
-    // Once the task runs, SIGTERM reaches it as its context's signal and it stops by itself.
-    while (!(await readFile(join(state.dir, "stdout.log"), "utf8")).includes("waiting")) {
-      expect((await plugin.get(attempt, state)).phase).toBe(TaskExecutionPhase.RUNNING);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await plugin.delete(attempt, state);
-    expect(isAttemptRunning(state.pid ?? 0, state.dir)).toBe(false);
-    const stopped = fromBinary(ExecutionErrorSchema, await readFile(join(state.dir, "out", "error.pb")));
-    expect(stopped.message).toBe("stopped: Error: the attempt was stopped (SIGTERM)");
-    expect((await plugin.get(attempt, state)).phase).toBe(TaskExecutionPhase.ABORTED);
-    await plugin.delete(attempt, state);
-    expect((await plugin.get(attempt, state)).phase).toBe(TaskExecutionPhase.ABORTED);
-  });
-
-  it("kills a task that ignores SIGTERM once the grace period is over", async () => {
-    const plugin = await setup({ killGraceMs: 100 });
-    const attempt = attemptOf(ignore_stop, {}, bundleUri);
-    const state = await plugin.create(attempt);
-    await plugin.delete(attempt, state);
-    expect(isAttemptRunning(state.pid ?? 0, state.dir)).toBe(false);
-    expect((await plugin.get(attempt, state)).phase).toBe(TaskExecutionPhase.ABORTED);
-  });
-
-  it("leaves a finished attempt as it was on delete", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(say_hello, { name: "Di" }, bundleUri);
-    const state = await plugin.create(attempt);
-    await settled(plugin, attempt, state);
-    await plugin.delete(attempt, state);
-    expect((await plugin.get(attempt, state)).phase).toBe(TaskExecutionPhase.SUCCEEDED);
-  });
-
-  it("fails with a system error, starting no process, when the bundle does not match its digest", async () => {
-    const plugin = await setup();
-    const other = codeBundle([{ path: "sample-tasks.mjs", content: new TextEncoder().encode("export const tampered = 1;\n") }]);
-    const uri = await world.store.put(`code/p/d/${bundle.sha256.replace(/^./, (c) => (c === "0" ? "1" : "0"))}.tar.gz`, other.content);
-    const attempt = attemptOf(say_hello, { name: "Eve" }, uri);
-    const state = await plugin.create(attempt);
-    expect(state.pid).toBeNull();
+/** Waits with `wait` (as propeller does) until `get` reports the attempt finished. */
+async function finished(plugin: ProcessPlugin, attempt: TaskAttempt, state: ProcessState) {
+  for (;;) {
     const status = await plugin.get(attempt, state);
-    expect(status.phase).toBe(TaskExecutionPhase.FAILED);
-    expect(status.error?.kind).toBe(ErrorKind.SYSTEM);
-    expect(status.error?.message).toContain("does not match its digest");
-    expect(existsSync(join(world.root, "work", "bundles", bundle.sha256))).toBe(false);
-  });
+    if (status.phase !== TaskExecutionPhase.QUEUED && status.phase !== TaskExecutionPhase.RUNNING) return status;
+    await plugin.wait(attempt, state, new AbortController().signal);
+  }
+}
 
-  it("fails with a system error when the module does not define the task", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(say_hello, { name: "Fay" }, bundleUri);
-    const renamed = { ...attempt, template: { ...attempt.template, id: attempt.template.id ? { ...attempt.template.id, name: "no_such_task" } : undefined } };
-    const status = await settled(plugin, renamed, await plugin.create(renamed));
-    expect(status.phase).toBe(TaskExecutionPhase.FAILED);
-    expect(status.error).toMatchObject({ kind: ErrorKind.SYSTEM, message: 'module "sample-tasks.mjs" defines no runnable task "no_such_task"' });
-  });
+function withWorkers(attempt: TaskAttempt, value: string): TaskAttempt {
+  attempt.template.config[WORKERS_CONFIG_KEY] = value;
+  return attempt;
+}
 
-  it("extracts a bundle once when attempts start together", async () => {
+describe("ProcessPlugin", () => {
+  it("runs tasks that ask for warm workers in the pool, one worker after another", async () => {
     const plugin = await setup();
-    const attempts = ["Gil", "Hal", "Ivy"].map((name) => attemptOf(say_hello, { name }, bundleUri));
-    const states = await Promise.all(attempts.map((attempt) => plugin.create(attempt)));
-    const results = await Promise.all(attempts.map((attempt, i) => settled(plugin, attempt, states[i]!)));
-    expect(results.map((r) => r.outputs?.literals.o0 && fromLiteral(r.outputs.literals.o0, stringType))).toEqual(["Hello, Gil!", "Hello, Hal!", "Hello, Ivy!"]);
-    // One directory per digest and no leftover temporary extraction.
-    expect(await readdir(join(world.root, "work", "bundles"))).toEqual([bundle.sha256]);
-  });
-
-  it("reports a process that died without a result as a retryable system failure", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(ignore_stop, {}, bundleUri);
-    const state = await plugin.create(attempt);
-    process.kill(state.pid ?? 0, "SIGKILL");
-    const status = await settled(plugin, attempt, state);
-    expect(status.phase).toBe(TaskExecutionPhase.RETRYABLE_FAILED);
-    expect(status.error).toMatchObject({ kind: ErrorKind.SYSTEM, code: "ProcessLost" });
-    expect(status.error?.message).toContain(`the task process ${state.pid ?? ""} ended without writing a result`);
-  });
-
-  it("fails permanently with a system error for code it cannot use", async () => {
-    const plugin = await setup();
-    const noDigest = attemptOf(say_hello, { name: "Jo" }, `${world.store.baseUri}/code/p/d/latest.tar.gz`);
-    const noModule = attemptOf(say_hello, { name: "Jo" }, bundleUri);
-    delete noModule.template.config["skein.code.module"];
-    const noCode = attemptOf(say_hello, { name: "Jo" });
-    noCode.template.target = { case: undefined };
-    const messages: string[] = [];
-    for (const attempt of [noDigest, noModule, noCode]) {
+    expect(count_calls.template.config[WORKERS_CONFIG_KEY]).toBe("warm");
+    const counts: unknown[] = [];
+    const pids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const attempt = attemptOf(count_calls, {}, bundleUri);
       const state = await plugin.create(attempt);
-      expect(state.pid).toBeNull();
-      const status = await plugin.get(attempt, state);
-      expect(status.phase).toBe(TaskExecutionPhase.FAILED);
-      expect(status.error?.kind).toBe(ErrorKind.SYSTEM);
-      messages.push(status.error?.message ?? "");
+      expect(isWarmState(state)).toBe(true);
+      const status = await finished(plugin, attempt, state);
+      const output = status.outputs?.literals.o0;
+      counts.push(output && fromLiteral(output, intType));
+      pids.push(/in process (\d+)/.exec(await readFile(join(state.dir, "stdout.log"), "utf8"))?.[1] ?? "");
     }
-    expect(messages).toEqual([
-      `code bundle uri "${world.store.baseUri}/code/p/d/latest.tar.gz" does not end in <sha256>.tar.gz`,
-      'task template config has "skein.code.bundle" but no "skein.code.module"',
-      'task "say_hello" has neither a code bundle ("skein.code.bundle") nor a container command',
-    ]);
+    // The module stayed loaded: the second attempt saw the first one's count, in the same process.
+    expect(counts).toEqual([1n, 2n]);
+    expect(pids[1]).toBe(pids[0]);
+    expect(pids[0]).not.toBe(String(process.pid));
+    expectWorkersDir(true);
   });
 
-  it("rejects a malformed state", async () => {
+  it("runs every other task in a fresh process", async () => {
     const plugin = await setup();
-    const attempt = attemptOf(say_hello, { name: "Kim" }, bundleUri);
-    await expect(plugin.get(attempt, { pid: -3, dir: world.root, startedAt: "" })).rejects.toThrow("process plugin state is malformed");
-    await expect(plugin.delete(attempt, { pid: 12, dir: "", startedAt: "" })).rejects.toThrow("process plugin state is malformed");
+    const plain = attemptOf(say_hello, { name: "Ada" }, bundleUri);
+    const unknown = withWorkers(attemptOf(say_hello, { name: "Bob" }, bundleUri), "lukewarm");
+    const container = attemptOf(shout, { word: "hey" });
+    for (const attempt of [plain, unknown, container]) {
+      const state = await plugin.create(attempt);
+      expect(isWarmState(state)).toBe(false);
+      expect(state).toMatchObject({ pid: expect.any(Number) as number });
+      const status = await finished(plugin, attempt, state);
+      expect(status.phase).toBe(TaskExecutionPhase.SUCCEEDED);
+    }
+    expectWorkersDir(false);
+  });
+
+  it("finds the attempt and the way it ran from its state, also after a restart", async () => {
+    const plugin = await setup();
+    const warm = attemptOf(count_calls, {}, bundleUri);
+    const fresh = attemptOf(say_hello, { name: "Cy" }, bundleUri);
+    const warmState = await plugin.create(warm);
+    const freshState = await plugin.create(fresh);
+    await finished(plugin, warm, warmState);
+    await finished(plugin, fresh, freshState);
+    const restarted = pluginOn();
+    const states = [await restarted.create(warm), await restarted.create(fresh)];
+    expect(states).toEqual([warmState, freshState]);
+    // Propeller hands back the state as JSON.
+    const [warmAgain, freshAgain] = states.map((state) => JSON.parse(JSON.stringify(state)) as ProcessState);
+    const warmStatus = await restarted.get(warm, warmAgain!);
+    expect(warmStatus.phase).toBe(TaskExecutionPhase.SUCCEEDED);
+    const freshStatus = await restarted.get(fresh, freshAgain!);
+    const greeting = freshStatus.outputs?.literals.o0;
+    expect(greeting && fromLiteral(greeting, stringType)).toBe("Hello, Cy!");
+    await restarted.wait(warm, warmAgain!, new AbortController().signal);
+    await restarted.wait(fresh, freshAgain!, new AbortController().signal);
+  });
+
+  it("stops a running attempt on delete, warm or fresh", async () => {
+    const plugin = await setup();
+    const attempts = [withWorkers(attemptOf(wait_for_stop, {}, bundleUri), "warm"), attemptOf(wait_for_stop, {}, bundleUri)];
+    for (const attempt of attempts) {
+      const state = await plugin.create(attempt);
+      while ((await plugin.get(attempt, state)).phase !== TaskExecutionPhase.RUNNING) await plugin.wait(attempt, state, new AbortController().signal);
+      await plugin.delete(attempt, state);
+      expect((await plugin.get(attempt, state)).phase).toBe(TaskExecutionPhase.ABORTED);
+    }
   });
 });
 
-describe("ProcessPlugin with container tasks", () => {
-  it("runs the command with the files protocol", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(shout, { word: "hey" });
-    const status = await settled(plugin, attempt, await plugin.create(attempt));
-    expect(status.error?.message).toBeUndefined();
-    expect(status.phase).toBe(TaskExecutionPhase.SUCCEEDED);
-    const loud = status.outputs?.literals.loud;
-    expect(loud && fromLiteral(loud, stringType)).toBe("hey!");
-  });
-
-  it("reports a failing command as a retryable user failure with its stderr", async () => {
-    const plugin = await setup();
-    const attempt = attemptOf(exit_three, {});
-    const status = await settled(plugin, attempt, await plugin.create(attempt));
-    expect(status.phase).toBe(TaskExecutionPhase.RETRYABLE_FAILED);
-    expect(status.error?.kind).toBe(ErrorKind.USER);
-    expect(status.error?.message).toContain("sh exited with code 3");
-    expect(status.error?.message).toContain("giving up");
-  });
-});
+function expectWorkersDir(exists: boolean): void {
+  if (!world) throw new Error("setup() first");
+  // The pool keeps its workers' own logs there; it exists once a worker has started.
+  expect(existsSync(join(world.root, "work", "workers"))).toBe(exists);
+}

@@ -46,6 +46,8 @@ describe("containerTask", () => {
       [() => containerTask({ ...base, image: "" }), 'task "c": image: a container task needs an image'],
       [() => containerTask({ ...base, command: [] }), 'task "c": command: expected a non-empty list of strings'],
       [() => containerTask({ ...base, comand: ["x"] } as never), 'task "c": unknown option "comand"'],
+      [() => containerTask({ ...base, workers: "warm" }), 'task "c": workers: "warm" needs a TypeScript task; a container task always runs in a fresh process'],
+      [() => containerTask({ ...base, workers: "tepid" as never }), 'task "c": workers: expected "fresh" or "warm", got "tepid"'],
     ];
     for (const [define, message] of cases) {
       expect(define).toThrow(DefinitionError);

@@ -6,7 +6,7 @@ import { callEntity } from "../workflow/call.js";
 import type { CallableEntity, CallArgs, CallSignature, Outputs } from "../workflow/entity.js";
 import type { TaskResult, TaskRuntime } from "./context.js";
 import type { TaskIo } from "./io.js";
-import { taskContainer, taskMetadata, type ContainerInit, type RunOptions } from "./metadata.js";
+import { taskContainer, taskMetadata, workersConfig, type ContainerInit, type RunOptions } from "./metadata.js";
 
 /** Options every kind of task takes. */
 export interface TaskOptions<I extends Shape, O extends Outputs> extends RunOptions {
@@ -37,7 +37,7 @@ export interface TaskDefinition<I extends Shape = Shape, O extends Outputs = Out
   readonly __types?: { readonly inputs: I; readonly outputs: O };
 }
 
-const commonOptions = ["name", "inputs", "outputs", "description", "cache", "retries", "timeout", "interruptible", "resources", "image", "env"];
+const commonOptions = ["name", "inputs", "outputs", "description", "cache", "retries", "timeout", "interruptible", "resources", "image", "env", "workers"];
 
 export interface DefineSpec {
   readonly type: string;
@@ -69,7 +69,7 @@ export function defineTask<I extends Shape, O extends Outputs>(options: TaskOpti
     metadata: taskMetadata(options, owner, Object.keys(inputSchemas)),
     interface: iface,
     target: container ? { case: "container", value: container } : { case: undefined },
-    config: spec.config ?? {},
+    config: { ...spec.config, ...workersConfig(options, owner, spec.type) },
   });
   const definition = ((args: CallArgs<I>) => callEntity(definition, args)) as unknown as TaskDefinition<I, O>;
   const execute = spec.execute;

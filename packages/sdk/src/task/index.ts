@@ -7,6 +7,7 @@ export type { TaskDefinition, TaskOptions } from "./define.js";
 export { dynamic } from "./dynamic.js";
 export type { DynamicBody } from "./dynamic.js";
 export { NonRetryableError, TaskValidationError } from "./errors.js";
-export type { CacheOption } from "./metadata.js";
+export { WORKERS_CONFIG_KEY } from "./metadata.js";
+export type { CacheOption, WorkersOption } from "./metadata.js";
 export { task } from "./task.js";
 export type { TaskFunction } from "./task.js";

@@ -15,6 +15,15 @@ export interface CacheOption {
   readonly ignoreInputs?: readonly string[];
 }
 
+/**
+ * TaskTemplate.config key: `"warm"` when the task's attempts may run in a warm worker (a
+ * long-lived process per code bundle) of the process backend; absent for fresh processes.
+ */
+export const WORKERS_CONFIG_KEY = "skein.workers";
+
+/** How a task's attempts run on the process backend: a new process each (`fresh`), or in a warm worker. */
+export type WorkersOption = "fresh" | "warm";
+
 /** Run-time options shared by every kind of task. */
 export interface RunOptions {
   readonly cache?: CacheOption | true;
@@ -24,6 +33,25 @@ export interface RunOptions {
   readonly resources?: ResourceOption;
   readonly image?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * `"fresh"` (the default): every attempt in a new process. `"warm"`: attempts may run one after
+   * another in a long-lived worker process that keeps the code loaded, saving the process start
+   * but sharing memory and globals between attempts.
+   */
+  readonly workers?: WorkersOption;
+}
+
+/** The template config entries for `workers`: none for fresh, so it leaves existing versions as they were. */
+export function workersConfig(options: RunOptions, owner: string, type: string): Record<string, string> {
+  const workers: unknown = options.workers;
+  if (workers === undefined || workers === "fresh") return {};
+  if (workers !== "warm") {
+    // JSON names strings, numbers, booleans, null and plain objects; functions and symbols have no JSON.
+    const got = typeof workers === "function" || typeof workers === "symbol" ? `a ${typeof workers}` : JSON.stringify(workers);
+    throw new DefinitionError(`${owner}: workers: expected "fresh" or "warm", got ${got}`);
+  }
+  if (type === "container") throw new DefinitionError(`${owner}: workers: "warm" needs a TypeScript task; a container task always runs in a fresh process`);
+  return { [WORKERS_CONFIG_KEY]: "warm" };
 }
 
 export function taskMetadata(options: RunOptions, owner: string, inputs: readonly string[]): MessageInitShape<typeof TaskMetadataSchema> {

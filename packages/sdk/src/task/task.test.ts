@@ -8,6 +8,7 @@ import { literalTypeOf } from "../types/literal-type-of.js";
 import { simpleType } from "../types/literal-types.js";
 import { t } from "../types/t.js";
 import { NonRetryableError, TaskValidationError } from "./errors.js";
+import { WORKERS_CONFIG_KEY } from "./metadata.js";
 import { task } from "./task.js";
 
 const INT = simpleType(SimpleType.INTEGER);
@@ -66,6 +67,15 @@ describe("task templates", () => {
     expect(target.value.resources?.limits).toEqual(target.value.resources?.requests);
   });
 
+  it("records warm workers in the template config, and nothing for fresh ones", () => {
+    const noop = () => undefined;
+    expect(task({ name: "warm", workers: "warm" }, noop).template.config).toEqual({ [WORKERS_CONFIG_KEY]: "warm" });
+    expect(WORKERS_CONFIG_KEY).toBe("skein.workers");
+    // Fresh is the default: a template without the key is the same version as before the option existed.
+    expect(task({ name: "fresh", workers: "fresh" }, noop).template.config).toEqual({});
+    expect(task({ name: "plain" }, noop).template.config).toEqual({});
+  });
+
   it("rejects bad names, options and types, naming the task and the field", () => {
     const noop = () => undefined;
     const cases: [() => unknown, string | RegExp][] = [
@@ -81,6 +91,10 @@ describe("task templates", () => {
       [() => task({ name: "x", resources: { memory: "lots" } }, noop), 'task "x": resources.memory: "lots" is not a quantity'],
       [() => task({ name: "x", image: "" }, noop), 'task "x": image: expected a non-empty image reference'],
       [() => task({ name: "x", retry: 3 } as never, noop), 'task "x": unknown option "retry"'],
+      [() => task({ name: "x", workers: "hot" as never }, noop), 'task "x": workers: expected "fresh" or "warm", got "hot"'],
+      [() => task({ name: "x", workers: 2 as never }, noop), 'task "x": workers: expected "fresh" or "warm", got 2'],
+      [() => task({ name: "x", workers: null as never }, noop), 'task "x": workers: expected "fresh" or "warm", got null'],
+      [() => task({ name: "x", workers: (() => "warm") as never }, noop), 'task "x": workers: expected "fresh" or "warm", got a function'],
       [() => task({ name: "x", inputs: { "bad-name": t.int() } }, noop), 'task "x": inputs.bad-name: invalid name'],
       [() => task({ name: "x", inputs: { a: t.string() as never, b: "int" as never } }, noop), 'task "x": inputs.b: expected a type from t'],
       [() => task({ name: "x", inputs: { pair: t.list(t.int()).transform((l) => l.length) as never } }, noop), 'task "x": inputs.pair: z.pipe() has no Skein type'],

@@ -6,9 +6,8 @@ import { clone, create } from "@bufbuild/protobuf";
 import { build } from "esbuild";
 import { FileBlobStore } from "@skein/blob";
 import { LiteralMapSchema, TaskExecutionIdentifierSchema, TaskExecutionPhase, TaskTemplateSchema, type LiteralMap, type TaskTemplate } from "@skein/idl";
-import type { TaskAttempt, TaskStatus } from "@skein/plugin-core";
+import type { BackendPlugin, TaskAttempt, TaskStatus } from "@skein/plugin-core";
 import { codeBundle, taskTemplateWithCode, toLiteral, type CodeBundle, type TaskDefinition } from "@skein/sdk";
-import type { ProcessPlugin, ProcessState } from "../process-plugin.js";
 
 export const SAMPLE_MODULE = "sample-tasks.mjs";
 const source = fileURLToPath(new URL("./sample-tasks.ts", import.meta.url));
@@ -60,11 +59,23 @@ export function attemptOf(task: TaskDefinition, values: Record<string, unknown>,
   return { id, template, inputs, outputPrefix: "", signal: new AbortController().signal };
 }
 
-/** Asks `get` until the attempt leaves RUNNING; the test's timeout bounds the wait. */
-export async function settled(plugin: ProcessPlugin, attempt: TaskAttempt, state: ProcessState): Promise<TaskStatus> {
+const unfinished = new Set([TaskExecutionPhase.QUEUED, TaskExecutionPhase.RUNNING]);
+
+/** Asks `get` until the attempt is neither QUEUED nor RUNNING; the test's timeout bounds the wait. */
+export async function settled<State>(plugin: BackendPlugin<State>, attempt: TaskAttempt, state: State): Promise<TaskStatus> {
   for (;;) {
     const status = await plugin.get(attempt, state);
-    if (status.phase !== TaskExecutionPhase.RUNNING) return status;
+    if (!unfinished.has(status.phase)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Asks `get` until the attempt reports `phase`, failing if it settles in another. */
+export async function reaches<State>(plugin: BackendPlugin<State>, attempt: TaskAttempt, state: State, phase: TaskExecutionPhase): Promise<TaskStatus> {
+  for (;;) {
+    const status = await plugin.get(attempt, state);
+    if (status.phase === phase) return status;
+    if (!unfinished.has(status.phase)) throw new Error(`the attempt ended ${TaskExecutionPhase[status.phase]} instead of reaching ${TaskExecutionPhase[phase]}: ${status.message ?? ""}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

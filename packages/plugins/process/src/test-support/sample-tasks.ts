@@ -14,13 +14,15 @@ export const flaky = task({ name: "flaky", outputs: t.int() }, async () => {
   throw new Error("the service was busy");
 });
 
-// Runs until its signal aborts, then fails with the abort's reason.
+// Runs until its signal aborts (also one aborted before it started), then fails with the abort's reason.
 export const wait_for_stop = task({ name: "wait_for_stop", outputs: t.int() }, async (_inputs, context) => {
   const keepAlive = setInterval(() => undefined, 1000);
   context.log("waiting");
   try {
     await new Promise<never>((_resolve, reject) => {
-      context.signal.addEventListener("abort", () => { reject(new Error(`stopped: ${String(context.signal.reason)}`)); }, { once: true });
+      const stop = () => { reject(new Error(`stopped: ${String(context.signal.reason)}`)); };
+      if (context.signal.aborted) stop();
+      else context.signal.addEventListener("abort", stop, { once: true });
     });
   } finally {
     clearInterval(keepAlive);
@@ -31,6 +33,22 @@ export const wait_for_stop = task({ name: "wait_for_stop", outputs: t.int() }, a
 // Ignores its signal: only SIGKILL ends it.
 export const ignore_stop = task({ name: "ignore_stop", outputs: t.int() }, async () => {
   setInterval(() => undefined, 1000);
+  return new Promise<number>(() => undefined);
+});
+
+// Module state, to show whether attempts share a loaded module: 1, 2, 3... in one warm worker.
+let calls = 0;
+export const count_calls = task({ name: "count_calls", outputs: t.int(), workers: "warm" }, async () => {
+  calls += 1;
+  console.log(`call ${calls} in process ${process.pid}`);
+  return calls;
+});
+
+// Crashes its process from a timer, outside the task's own promise.
+export const crash_process = task({ name: "crash_process", outputs: t.int(), workers: "warm" }, async () => {
+  setTimeout(() => {
+    throw new Error("the task's timer blew up");
+  }, 10);
   return new Promise<number>(() => undefined);
 });
 
