@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createErrorInterceptor } from "./error-interceptor.js";
 import type { Logger } from "./logger.js";
 import { serveConnect } from "./serve-connect.js";
@@ -30,6 +31,8 @@ export interface RunningService {
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const { logger } = options;
   const stop = new AbortController();
+  // Every loop, and every wait inside one, listens on this signal: their number has no fixed bound.
+  setMaxListeners(0, stop.signal);
   let loops: Promise<void>[] = [];
   const stopLoops = async () => {
     stop.abort();
