@@ -12,7 +12,8 @@ import { DOMAIN, id, inputs, int, PROJECT, registerLaunchPlan, registerWorld } f
 import { eventManagers } from "./event-managers.js";
 
 // What event ingestion does beyond the transition rules: admitting executions a QUEUE policy
-// holds back, offloading large event data, and checking the child executions nodes name.
+// holds back, offloading large event data, checking the child executions nodes name, and marking
+// the nodes that have child nodes as parents.
 
 const INLINE_MAX = 128;
 
@@ -210,5 +211,40 @@ describe("a node event naming a child execution", () => {
     // A later event naming a child that does not exist is refused, and the record keeps its child.
     expect(await outcomes(nodeEvent("parent", "lp0", N.SUCCEEDED, 3, launches("other")))).toEqual([O.NOT_FOUND]);
     expect((await admin.client.getNodeExecution({ id: nodeId("parent", "lp0") })).nodeExecution?.closure?.phase).toBe(N.RUNNING);
+  });
+});
+
+describe("a node event naming a parent node", () => {
+  beforeAll(async () => {
+    await insertExecution(admin.db, "nested");
+  });
+  const under = (parent: string) => ({ parentNodeMetadata: { nodeId: parent } });
+  const listed = async (parentNodeId: string) => {
+    const { nodeExecutions } = await admin.client.listNodeExecutions({ executionId: exec("nested"), parentNodeId, limit: 100 });
+    return nodeExecutions.map((n) => [n.id?.nodeId ?? "", n.metadata?.isParent ?? false] as const).sort(([a], [b]) => a.localeCompare(b));
+  };
+
+  it("marks the parent as one, so listings descend into it, when the parent's own events did not", async () => {
+    // A map node reported before its items, as a data plane reports it; then its items, in a later batch.
+    expect(await outcomes(nodeEvent("nested", "map", N.RUNNING, 1), nodeEvent("nested", "task", N.RUNNING, 1))).toEqual([O.ACCEPTED, O.ACCEPTED]);
+    expect(await listed("")).toEqual([["map", false], ["task", false]]);
+    expect(await outcomes(nodeEvent("nested", "map-0", N.RUNNING, 2, under("map")), nodeEvent("nested", "map-1", N.SUCCEEDED, 2, under("map")))).toEqual([O.ACCEPTED, O.ACCEPTED]);
+    expect(await listed("")).toEqual([["map", true], ["task", false]]);
+    expect(await listed("map")).toEqual([["map-0", false], ["map-1", false]]);
+    // A later event of the parent that does not say it is one leaves it one.
+    expect(await outcomes(nodeEvent("nested", "map", N.SUCCEEDED, 3))).toEqual([O.ACCEPTED]);
+    expect((await admin.client.getNodeExecution({ id: nodeId("nested", "map") })).nodeExecution?.metadata?.isParent).toBe(true);
+  });
+
+  it("marks a parent reported in the same batch as its first child", async () => {
+    expect(await outcomes(nodeEvent("nested", "branch", N.RUNNING, 4), nodeEvent("nested", "branch-then", N.RUNNING, 4, under("branch")))).toEqual([O.ACCEPTED, O.ACCEPTED]);
+    expect((await admin.client.getNodeExecution({ id: nodeId("nested", "branch") })).nodeExecution?.metadata?.isParent).toBe(true);
+    expect(await listed("branch")).toEqual([["branch-then", false]]);
+  });
+
+  it("records a child whose parent was never reported, creating no parent", async () => {
+    expect(await outcomes(nodeEvent("nested", "orphan-0", N.RUNNING, 5, under("orphan")))).toEqual([O.ACCEPTED]);
+    expect(await listed("orphan")).toEqual([["orphan-0", false]]);
+    expect((await failure(admin.client.getNodeExecution({ id: nodeId("nested", "orphan") }))).code).toBe(Code.NotFound);
   });
 });

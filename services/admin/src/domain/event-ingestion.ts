@@ -174,6 +174,8 @@ class BatchApplier {
       if (p.kind === "invalid") continue;
       executions.set(executionKeyText(p.execution), p.execution);
       if (p.kind !== "workflow") nodes.set(nodeExecutionKeyText(p.node), p.node);
+      const parent = p.kind === "node" ? parentKeyOf(p) : undefined;
+      if (parent !== undefined) nodes.set(nodeExecutionKeyText(parent), parent);
       if (p.kind === "task") tasks.set(taskExecutionKeyText(p.task), p.task);
       const child = p.kind === "node" ? childOf(p.event) : undefined;
       if (child !== undefined) children.set(executionKeyText(child), child);
@@ -251,6 +253,7 @@ class BatchApplier {
           this.#nodes.set(nodeKey, row);
           this.#dirtyNodes.add(nodeKey);
           this.#record(p.execution, "node", toBinary(NodeExecutionSchema, nodeExecutionFromRow(row)));
+          this.#markParent(p);
         }
         break;
       }
@@ -284,6 +287,21 @@ class BatchApplier {
       }
     }
     return result;
+  }
+
+  // A node that has a child node is a parent (a branch, map, sub-workflow or dynamic node), even
+  // when no event of its own said so: listings descend into parents only. The producer reports a
+  // parent before its children, so the parent's row exists by now (it was loaded with the batch).
+  #markParent(p: Extract<ParsedEvent, { kind: "node" }>): void {
+    const parent = parentKeyOf(p);
+    if (parent === undefined) return;
+    const key = nodeExecutionKeyText(parent);
+    const row = this.#nodes.get(key);
+    if (row === undefined || row.is_parent) return;
+    const marked: NodeExecutionRow = { ...row, is_parent: true, updated_at: this.#now };
+    this.#nodes.set(key, marked);
+    this.#dirtyNodes.add(key);
+    this.#record(p.execution, "node", toBinary(NodeExecutionSchema, nodeExecutionFromRow(marked)));
   }
 
   async #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): Promise<EventVerdict> {
@@ -344,4 +362,10 @@ function childOf(event: NodeExecutionEvent): ExecutionKey | undefined {
 
 function isVerdict(value: EventData | EventVerdict): value is EventVerdict {
   return "outcome" in value;
+}
+
+/** The node a node event names as its parent; undefined for a top-level node. */
+function parentKeyOf(p: Extract<ParsedEvent, { kind: "node" }>): NodeExecutionKey | undefined {
+  const parentId = p.event.parentNodeMetadata?.nodeId ?? "";
+  return parentId === "" ? undefined : { ...p.node, nodeId: parentId };
 }
