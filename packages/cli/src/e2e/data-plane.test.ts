@@ -37,8 +37,28 @@ writeFileSync(
   ].join("\n"),
 );
 
+// One task that runs until the test lets it finish: it writes its "started" file, then waits for
+// its "release" file. It holds an execution on a cluster for as long as a test needs.
+writeFileSync(
+  join(fixtures, "held.ts"),
+  [
+    `import { existsSync, writeFileSync } from "node:fs";`,
+    `import { t, task } from "@skein/sdk";`,
+    `export const hold = task({ name: "hold", inputs: { started: t.string(), release: t.string() }, outputs: t.string() }, async ({ started, release }) => {`,
+    `  writeFileSync(started, String(process.pid));`,
+    `  for (let waited = 0; !existsSync(release); waited += 50) {`,
+    `    if (waited > 120_000) throw new Error("not released within 120 s");`,
+    `    await new Promise((r) => setTimeout(r, 50));`,
+    `  }`,
+    `  return "released";`,
+    `});`,
+    "",
+  ].join("\n"),
+);
+
 let scratch: Scratch;
 let admin: ServiceProcess;
+let router: ServiceProcess;
 let datacatalog: ServiceProcess;
 let services: ServiceProcess[] = [];
 const propellers = new Map<string, ServiceProcess>();
@@ -49,7 +69,7 @@ let redis: TcpProxy | undefined;
 
 async function skein(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = { out: "", err: "" };
-  const code = await runCli(argv, { out: (t) => (io.out += t), err: (t) => (io.err += t), env: { ...process.env, SKEIN_ENDPOINT: admin.url } });
+  const code = await runCli(argv, { out: (t) => (io.out += t), err: (t) => (io.err += t), env: { ...process.env, SKEIN_ENDPOINT: admin.url, SKEIN_ROUTER_ENDPOINT: router.url, SKEIN_CATALOG_ENDPOINT: datacatalog.url } });
   return { code, ...io };
 }
 
@@ -63,7 +83,7 @@ async function startPropeller(cluster: string): Promise<ServiceProcess> {
 beforeAll(async () => {
   scratch = await Scratch.create();
   const dataDir = (name: string) => ({ SKEIN_DATA_DIR: join(scratch.dir, name) });
-  const router = await serve("cluster-router", [], {
+  router = await serve("cluster-router", [], {
     ...(await scratch.databaseEnv()),
     ...dataDir("router"),
     SKEIN_HEARTBEAT_TIMEOUT_MS: "3000",
@@ -125,6 +145,45 @@ async function waitFinished(name: string, timeoutMs = 120_000) {
   }
 }
 
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The `cluster` line of `skein get execution NAME`. */
+async function shownCluster(name: string): Promise<string | undefined> {
+  const shown = await skein("get", "execution", name);
+  return /^cluster +(\S+)$/m.exec(shown.out)?.[1];
+}
+
+interface NodeJson {
+  readonly node: { readonly id?: { readonly node_id?: string }; readonly closure?: { readonly phase?: string; readonly task_node_info?: { readonly cache_status?: string } } };
+  readonly attempts: readonly unknown[];
+  readonly children: readonly NodeJson[];
+}
+
+/**
+ * Every node of an execution as `skein get execution NAME --json` shows it, by path (`train/0` for
+ * a child of `train`): its phase, its cache status, and how many task attempts it ran.
+ */
+async function shownNodes(name: string): Promise<Map<string, { phase: string; cache: string; attempts: number }>> {
+  const shown = await skein("get", "execution", name, "--json");
+  expect(shown.code, shown.err).toBe(0);
+  const nodes = new Map<string, { phase: string; cache: string; attempts: number }>();
+  const walk = (trees: readonly NodeJson[], prefix: string) => {
+    for (const tree of trees) {
+      const path = `${prefix}${tree.node.id?.node_id ?? "?"}`;
+      if (tree.children.length > 0) walk(tree.children, `${path}/`);
+      else nodes.set(path, { phase: tree.node.closure?.phase ?? "", cache: tree.node.closure?.task_node_info?.cache_status ?? "", attempts: tree.attempts.length });
+    }
+  };
+  walk((JSON.parse(shown.out) as { nodes: NodeJson[] }).nodes, "");
+  return nodes;
+}
+
 describe("the data plane, each service in its own process", () => {
   it("runs hello world remotely and prints its result", async () => {
     const run = await skein("run", "--remote", "--wait", "--name", "hello-ada", join(repo, "examples/hello.ts"), "wf", "--name", "Ada");
@@ -140,6 +199,55 @@ describe("the data plane, each service in its own process", () => {
     expect(shown.out).toContain("local-b");
   }, 120_000);
 
+  it("drains local-a: new executions go to local-b, the one running there finishes there; undrained, it takes work again", async () => {
+    const hello = join(repo, "examples/hello.ts");
+    const started = join(fixtures, "held.started");
+    const release = join(fixtures, "held.release");
+    let undrained: Awaited<ReturnType<typeof skein>>;
+    try {
+      const held = await skein("run", "--remote", "--cluster-label", "region=us-east", "--name", "drain-held", join(fixtures, "held.ts"), "hold", "--started", started, "--release", release);
+      expect(held.code, held.err).toBe(0);
+      await until(() => existsSync(started), "drain-held's task to start");
+
+      const drained = await skein("cluster", "drain", "local-a");
+      expect(drained.out, drained.err).toBe("cluster local-a drained: no new work goes there; 1 assigned execution finishes there\n");
+      const listed = await skein("cluster", "list");
+      expect(listed.out).toMatch(/^local-a .* HEALTHY .* 1 +yes$/m);
+      expect(listed.out).toMatch(/^local-b .* HEALTHY .* no$/m);
+
+      // With both clusters active, the pick by execution hash sends these two names to local-a
+      // (after-undrain-1 below shows the same pick once it is back).
+      for (const name of ["while-drained-1", "while-drained-2"]) {
+        const run = await skein("run", "--remote", "--wait", "--name", name, hello, "wf", "--name", name);
+        expect(run.out, run.err).toContain(`Hello, ${name}!`);
+        expect(await shownCluster(name)).toBe("local-b");
+      }
+      // Only local-a has region=us-east: while it is drained, an execution asking for it waits unplaced.
+      const east = await skein("run", "--remote", "--cluster-label", "region=us-east", "--name", "east-while-drained", hello, "wf", "--name", "East");
+      expect(east.code, east.err).toBe(0);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await shownCluster("east-while-drained")).toBe("-");
+      expect((await client.getExecution({ id: id("east-while-drained") })).execution?.closure?.phase).toBe(WorkflowExecutionPhase.QUEUED);
+
+      // The execution that was running when the drain began stayed on local-a and finishes there.
+      expect((await client.getExecution({ id: id("drain-held") })).execution?.closure?.phase).toBe(WorkflowExecutionPhase.RUNNING);
+      writeFileSync(release, "");
+      expect((await waitFinished("drain-held"))?.closure).toMatchObject({ phase: WorkflowExecutionPhase.SUCCEEDED, cluster: "local-a" });
+      expect(await shownCluster("drain-held")).toBe("local-a");
+    } finally {
+      // Whatever failed above, the tests after this one find local-a taking work.
+      writeFileSync(release, "");
+      undrained = await skein("cluster", "undrain", "local-a");
+    }
+    expect(undrained.out, undrained.err).toBe("cluster local-a undrained: it receives new work again\n");
+    expect((await skein("cluster", "list")).out).toMatch(/^local-a .* HEALTHY .* no$/m);
+    // The waiting execution is placed on local-a as soon as it qualifies again, and new work goes there.
+    expect((await waitFinished("east-while-drained"))?.closure).toMatchObject({ phase: WorkflowExecutionPhase.SUCCEEDED, cluster: "local-a" });
+    const back = await skein("run", "--remote", "--wait", "--name", "after-undrain-1", hello, "wf", "--name", "Back");
+    expect(back.out, back.err).toContain("Hello, Back!");
+    expect(await shownCluster("after-undrain-1")).toBe("local-a");
+  }, 120_000);
+
   it("serves the ML example's second run from the cache", async () => {
     const file = join(repo, "examples/ml-pipeline.ts");
     expect((await skein("run", "--remote", "--wait", "--name", "ml-one", file, "training")).code).toBe(0);
@@ -151,6 +259,57 @@ describe("the data plane, each service in its own process", () => {
     expect([...statuses.values()]).not.toContain(CatalogCacheStatus.POPULATED);
     const entries = await skein("cache", "list", "--catalog-endpoint", datacatalog.url);
     expect(entries.out, entries.err).toContain("ml-one");
+  }, 240_000);
+
+  it("re-runs only the changed task and what follows it in a new version of the ML example", async () => {
+    // Uses the entries ml-one stored above. Each copy changes train alone; registered anew, every
+    // task of the copy has a new version, which the cache key does not include.
+    const original = readFileSync(join(repo, "examples/ml-pipeline.ts"), "utf8");
+    const trainAt = original.indexOf('name: "train",');
+    expect(trainAt).toBeGreaterThan(0);
+    const changeTrain = (edit: (train: string) => string) => original.slice(0, trainAt) + edit(original.slice(trainAt));
+    const newBody = (train: string) => train.replace("ctx.log(`lr=", "ctx.log(`retrained lr=");
+    const copies = {
+      // Only train's code changed: a new task version, the same cache version.
+      "ml-train-edited": changeTrain(newBody),
+      // train's code and its cache version changed, as when its results change.
+      "ml-train-v2": changeTrain((train) => newBody(train).replace('cache: { version: "1" }', 'cache: { version: "2" }')),
+    };
+    const versions = new Set([/^target +(\S+)$/m.exec((await skein("get", "execution", "ml-one")).out)?.[1]]);
+    for (const [name, text] of Object.entries(copies)) {
+      expect(text).not.toBe(original);
+      const file = join(fixtures, `${name}.ts`);
+      writeFileSync(file, text);
+      const run = await skein("run", "--remote", "--wait", "--name", name, file, "training");
+      expect(run.code, run.err).toBe(0);
+      expect(run.out).toContain("Best model on 400 points (seed 7)");
+      versions.add(/^target +(\S+)$/m.exec((await skein("get", "execution", name)).out)?.[1]);
+    }
+    // Three registrations of the workflow, three versions.
+    expect([...versions].filter((v) => v !== undefined)).toHaveLength(3);
+
+    // Cached steps that were served: no attempt. Steps that ran: one attempt each.
+    const served = { phase: "NODE_EXECUTION_PHASE_SUCCEEDED", cache: "CATALOG_CACHE_STATUS_HIT", attempts: 0 };
+    const stored = { phase: "NODE_EXECUTION_PHASE_SUCCEEDED", cache: "CATALOG_CACHE_STATUS_POPULATED", attempts: 1 };
+    const uncached = { phase: "NODE_EXECUTION_PHASE_SUCCEEDED", cache: "CATALOG_CACHE_STATUS_DISABLED", attempts: 1 };
+    const expected = (train: typeof served) => ({
+      load_data: served,
+      preprocess: served,
+      ...Object.fromEntries([0, 1, 2, 3].map((i) => [`train/train-${i}`, train])),
+      pick_best: uncached,
+      "decide/decide-report": uncached,
+    });
+    // A new task version alone keeps every entry, train's included: the version is not in the key.
+    expect(Object.fromEntries(await shownNodes("ml-two"))).toEqual(expected(served));
+    expect(Object.fromEntries(await shownNodes("ml-train-edited"))).toEqual(expected(served));
+    // A new cache version of train runs train's four items again and what follows; the steps before still hit.
+    expect(Object.fromEntries(await shownNodes("ml-train-v2"))).toEqual(expected(stored));
+    // The table shows the same: train's items under the map node.
+    expect((await skein("get", "execution", "ml-train-v2")).out).toMatch(/^ +train-0 +SUCCEEDED +1 +POPULATED /m);
+    // Both cache versions of train have entries, the new ones made by ml-train-v2.
+    const entries = await skein("cache", "list", "--task", "train");
+    expect(entries.out, entries.err).toMatch(/^train +1-\S+ .* ml-one /m);
+    expect(entries.out).toMatch(/^train +2-\S+ .* ml-train-v2 /m);
   }, 240_000);
 
   it.runIf(testEnvironment().redisUrl !== undefined)("finishes a run, and the CLI watching it, with Redis stopped mid-run", async () => {
