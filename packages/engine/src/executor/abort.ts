@@ -48,7 +48,7 @@ export function abortNode(tx: Tx, inst: Instance, reason: string): void {
   // Re-read: aborting a nested scope updated this node's detail.
   const state = tx.node(inst.path) ?? before;
   let after = detailOf(state);
-  if ((after?.kind === "task" || after?.kind === "launchPlan") && after.slot) {
+  if ((after?.kind === "task" || after?.kind === "launchPlan" || after?.kind === "array") && after.slot) {
     releaseSlot(tx);
     after = { ...after, slot: false };
   }

@@ -7,6 +7,7 @@ import { finish } from "./lifecycle.js";
 import { collectionLiteral, describeKind, noneLiteral, userError } from "./literal-values.js";
 import { arrayItem, locate } from "./locate.js";
 import { emptyLiteralMap } from "./task-common.js";
+import { takesSlot, tryAcquireSlot, waitForSlot } from "./slots.js";
 import { detailOf, type Tx } from "./tx.js";
 
 // An array node runs its sub-node once per item of its mapped (list) inputs, item i at
@@ -31,10 +32,27 @@ export function startArray(tx: Tx, inst: Instance, inputs: LiteralMap): void {
     : criteria.case === "minSuccessRatio" ? Math.min(total, Math.ceil(criteria.value * total - 1e-6))
     : total;
   const parallelism = array.parallelismOption.case === "parallelism" ? array.parallelismOption.value : 0;
-  const detail: ArrayDetail = { kind: "array", total, next: 0, active: 0, succeeded: 0, failed: 0, required, parallelism };
-  tx.transition(inst.path, { phase: NodeExecutionPhase.RUNNING, attempts: 0, systemFailures: 0, queuedAt: tx.now, startedAt: tx.now, inputs, detail });
-  if (total === 0) finish(tx, inst, { phase: NodeExecutionPhase.SUCCEEDED, outputs: collectOutputs(tx, inst, detail) });
-  else launchItems(tx, inst);
+  const detail: ArrayDetail = { kind: "array", total, next: 0, active: 0, succeeded: 0, failed: 0, required, parallelism, slot: false };
+  const base = { attempts: 0, systemFailures: 0, queuedAt: tx.now, inputs };
+  if (total === 0) {
+    tx.transition(inst.path, { ...base, phase: NodeExecutionPhase.RUNNING, startedAt: tx.now, detail });
+    finish(tx, inst, { phase: NodeExecutionPhase.SUCCEEDED, outputs: collectOutputs(tx, inst, detail) });
+  } else if (tryAcquireSlot(tx, inst)) {
+    tx.transition(inst.path, { ...base, phase: NodeExecutionPhase.RUNNING, startedAt: tx.now, detail: { ...detail, slot: takesSlot(inst) } });
+    launchItems(tx, inst);
+  } else {
+    tx.transition(inst.path, { ...base, phase: NodeExecutionPhase.QUEUED, detail });
+    waitForSlot(tx, inst.path);
+  }
+}
+
+/** A waiting array node got its execution slot: it runs, and its items start. */
+export function beginArray(tx: Tx, inst: Instance): void {
+  const state = tx.node(inst.path);
+  const detail = detailOf(state);
+  if (!state || detail?.kind !== "array") throw new Error(`engine invariant: node "${inst.path}" is not a waiting array node`);
+  tx.transition(inst.path, { ...state, phase: NodeExecutionPhase.RUNNING, startedAt: tx.now, detail: { ...detail, slot: true } });
+  launchItems(tx, inst);
 }
 
 // The common length of the mapped inputs, or what is wrong with them.

@@ -6,13 +6,14 @@ import { decodeStateParts, encodeState, encodeStateDelta, type StateDelta } from
 import { createEngine } from "./engine.js";
 import { runWorkflow, type DriverConfig, type TaskBehavior } from "./test-driver.js";
 import { dagArb, dagWorkflow, mulberry32, sum, type Dag } from "./test-dags.js";
-import { closure, INT, input, int, listBinding, lmap, promise, sumPlusOne, taskNode, userErr, workflow } from "./test-fixtures.js";
+import { arrayNode, closure, INT, input, int, list, listBinding, listOf, lmap, promise, sumPlusOne, taskNode, userErr, workflow } from "./test-fixtures.js";
 import { mixedConfig, mixedEngine, mixedInputs } from "./test-mixed-workflow.js";
 
 /** Rows as a store keeps them: one header and one text per node, brought up to date by deltas. */
 class Rows {
   header = "";
   readonly nodes = new Map<NodePath, string>();
+  readonly data = new Map<NodePath, string>();
   readonly deltas: StateDelta[] = [];
 
   constructor(private previous?: ExecutionState) {}
@@ -21,14 +22,18 @@ class Rows {
     const delta = encodeStateDelta(this.previous, state);
     this.header = delta.header;
     for (const [path, text] of delta.nodes) this.nodes.set(path, text);
-    for (const path of delta.removed) this.nodes.delete(path);
+    for (const [path, text] of delta.data) this.data.set(path, text);
+    for (const path of delta.removed) {
+      this.nodes.delete(path);
+      this.data.delete(path);
+    }
     this.previous = state;
     this.deltas.push(delta);
     return delta;
   }
 
   decode(): ExecutionState {
-    return decodeStateParts(this.header, this.nodes);
+    return decodeStateParts(this.header, this.nodes, this.data);
   }
 }
 
@@ -106,6 +111,7 @@ describe("encodeStateDelta / decodeStateParts", () => {
         const continued = new Rows(decoded);
         continued.header = rows.header;
         for (const [path, text] of rows.nodes) continued.nodes.set(path, text);
+        for (const [path, text] of rows.data) continued.data.set(path, text);
         const rest = { ...dagConfig(seed + 1), startAt: first.now };
         const fromRows = runWorkflow(engine, x0, { ...rest, resume: { state: decoded, pending: first.pending }, onStep: (s) => continued.apply(s) });
         const live = runWorkflow(engine, x0, { ...dagConfig(seed + 1), startAt: first.now, resume: { state: first.state, pending: first.pending } });
@@ -149,14 +155,14 @@ describe("encodeStateDelta / decodeStateParts", () => {
   test("an unchanged state has an empty delta, and a state not made by the engine is refused", () => {
     const run = runWorkflow(fanOut(3), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 2 });
     const same = encodeStateDelta(run.state, run.state);
-    expect(same).toEqual({ header: encodeStateDelta(undefined, run.state).header, nodes: [], removed: [] });
+    expect(same).toEqual({ header: encodeStateDelta(undefined, run.state).header, nodes: [], data: [], removed: [] });
     const foreign: ExecutionState = { ...run.state, nodes: new Map() };
     expect(() => encodeStateDelta(run.state, foreign)).toThrow(/^encodeStateDelta: execution state not made by this engine/);
   });
 
   test("malformed rows are refused, naming the field", () => {
     const run = runWorkflow(fanOut(2), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 2 });
-    const { header, nodes } = encodeStateDelta(undefined, run.state);
+    const { header, nodes, data } = encodeStateDelta(undefined, run.state);
     const doc = JSON.parse(header) as Record<string, unknown>;
     const withHeader = (patch: Record<string, unknown>): string => JSON.stringify({ ...doc, ...patch });
     const root = new Map(nodes).get("root") ?? "";
@@ -171,6 +177,31 @@ describe("encodeStateDelta / decodeStateParts", () => {
     expect(() => decodeStateParts(header, withRoot({ phase: "nope" }))).toThrow('decodeStateParts: nodes["root"].phase must be a known enum value');
     expect(() => decodeStateParts(header, withRoot({ detail: { kind: "mystery" } }))).toThrow(/^decodeStateParts: nodes\["root"\]\.detail\.kind must be one of task, /);
     expect(() => decodeStateParts(header, [...nodes, ["root", root]])).toThrow('decodeStateParts: nodes["root"] is given more than once');
-    expect(encodeState(decodeStateParts(header, nodes))).toBe(encodeState(run.state));
+    expect(() => decodeStateParts(header, nodes, [...data, ["root", "[1]"]])).toThrow('decodeStateParts: data["root"] is given more than once');
+    expect(() => decodeStateParts(header, nodes, [["ghost", "{}"]])).toThrow('decodeStateParts: data["ghost"] belongs to no node');
+    expect(() => decodeStateParts(header, nodes, data.map(([p]) => [p, "[]"] as const))).toThrow(/^decodeStateParts: data\["[^"]+"\] must be an object/);
+    expect(encodeState(decodeStateParts(header, nodes, data))).toBe(encodeState(run.state));
+  });
+
+  test("whole-node texts, with inputs and outputs inside, still decode without data", () => {
+    const run = runWorkflow(fanOut(2), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 3 });
+    const { header, nodes, data } = encodeStateDelta(undefined, run.state);
+    const dataOf = new Map(data);
+    const whole = nodes.map(([path, text]) => [path, JSON.stringify({ ...(JSON.parse(text) as object), ...(JSON.parse(dataOf.get(path) ?? "{}") as object) })] as const);
+    expect(encodeState(decodeStateParts(header, whole))).toBe(encodeState(run.state));
+  });
+
+  test("an item of a map finishing rewrites the map node's progress, never its input list", () => {
+    const items = 200;
+    const wf = workflow("mapped", { inputs: { xs: listOf(INT) }, nodes: [arrayNode("map", taskNode("item", "sum"), { x: input("xs") })], outputBindings: { out: promise("map", "o0") } });
+    const engine = createEngine(closure(wf, { tasks: [sum] }));
+    const rows = new Rows();
+    const run = runWorkflow(engine, lmap({ xs: list(Array.from({ length: items }, (_, i) => int(i))) }), { tasks: { sum: sumPlusOne }, onStep: (state) => { rows.apply(state); } });
+    expect(run.state.phase).toBe(W.SUCCEEDED);
+    const mapData = rows.deltas.filter((d) => d.data.some(([path]) => path === "map"));
+    // Written when the node starts (inputs) and when it ends (outputs), not once per item.
+    expect(mapData.length).toBeLessThanOrEqual(2);
+    expect(rows.deltas.filter((d) => d.nodes.some(([path]) => path === "map")).length).toBeGreaterThan(items / 2);
+    expect(encodeState(rows.decode())).toBe(encodeState(run.state));
   });
 });

@@ -8,6 +8,8 @@ export interface Reader {
   optionalNumber(key: string): number | undefined;
   string(key: string): string;
   boolean(key: string): boolean;
+  /** A boolean, or undefined when the field is absent (rows written before the field existed). */
+  optionalBoolean(key: string): boolean | undefined;
   oneOf<const T extends string>(key: string, values: readonly T[]): T;
   /** A value of a numeric enum (the generated enum object). */
   enumValue<E extends number>(key: string, values: Record<string, string | E>): E;
@@ -58,6 +60,10 @@ export function reader(value: unknown, path: string, decoder = "decodeState"): R
     boolean: (key) => {
       const v = field(key);
       return typeof v === "boolean" ? v : fail(at(key), "must be a boolean");
+    },
+    optionalBoolean: (key) => {
+      const v = field(key);
+      return v === undefined || typeof v === "boolean" ? v : fail(at(key), "must be a boolean");
     },
     oneOf: (key, values) => {
       const v = field(key);

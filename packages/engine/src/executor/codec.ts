@@ -42,6 +42,11 @@ function encodeDetail(d: NodeDetail): Json {
 }
 
 function encodeNode(s: NodeState): Json {
+  return { ...encodeNodeProgress(s), ...encodeNodeData(s) };
+}
+
+/** A node without its data: what changes on most steps, and stays small. */
+function encodeNodeProgress(s: NodeState): Record<string, Json> {
   const detail = detailOf(s);
   return {
     phase: s.phase,
@@ -50,11 +55,17 @@ function encodeNode(s: NodeState): Json {
     queuedAt: s.queuedAt ?? null,
     startedAt: s.startedAt ?? null,
     endedAt: s.endedAt ?? null,
-    inputs: s.inputs ? toJson(LiteralMapSchema, s.inputs) : null,
-    outputs: s.outputs ? toJson(LiteralMapSchema, s.outputs) : null,
     error: s.error ? toJson(ExecutionErrorSchema, s.error) : null,
     cacheStatus: s.cacheStatus ?? null,
     detail: detail ? encodeDetail(detail) : null,
+  };
+}
+
+/** A node's inputs and outputs: set once or twice in its life, and as large as the values. */
+function encodeNodeData(s: NodeState): Record<string, Json> {
+  return {
+    inputs: s.inputs ? toJson(LiteralMapSchema, s.inputs) : null,
+    outputs: s.outputs ? toJson(LiteralMapSchema, s.outputs) : null,
   };
 }
 
@@ -92,10 +103,16 @@ export function encodeState(state: ExecutionState): string {
  * A state as rows: the header (everything but the nodes: version, phase, times, inputs, outputs,
  * error and the engine's bookkeeping), the nodes added or changed since the previous state, each
  * as its own JSON text and sorted by path, and the paths of nodes that are gone.
+ *
+ * A node's text leaves out its inputs and outputs; those are in `data`, only for the nodes whose
+ * inputs or outputs changed (or that are new). A map node keeps its whole input list while each
+ * of its items finishes, so without this split every item would rewrite the list.
  */
 export interface StateDelta {
   readonly header: string;
   readonly nodes: readonly (readonly [NodePath, string])[];
+  /** Inputs and outputs of the nodes in `nodes` whose data changed; keep the stored text for the others. */
+  readonly data: readonly (readonly [NodePath, string])[];
   readonly removed: readonly NodePath[];
 }
 
@@ -115,34 +132,55 @@ function nodeMap(state: ExecutionState): PersistentMap<NodeState> {
  */
 export function encodeStateDelta(previous: ExecutionState | undefined, next: ExecutionState): StateDelta {
   const nodes = nodeMap(next);
-  const { changed, removed } = previous === undefined ? { changed: [...nodes.keys()], removed: [] } : nodes.changedKeys(nodeMap(previous));
+  const before = previous === undefined ? undefined : nodeMap(previous);
+  const { changed, removed } = before === undefined ? { changed: [...nodes.keys()], removed: [] } : nodes.changedKeys(before);
   const header = JSON.stringify({ ...encodeExecution(next), ...encodeBookkeeping(next) });
-  const texts = changed.sort().map((path): [NodePath, string] => {
+  const texts: [NodePath, string][] = [];
+  const data: [NodePath, string][] = [];
+  for (const path of changed.sort()) {
     const node = nodes.get(path);
     if (node === undefined) throw new Error(`encodeStateDelta: node "${path}" was reported changed but is absent`);
-    return [path, JSON.stringify(encodeNode(node))];
-  });
-  return { header, nodes: texts, removed: removed.sort() };
+    texts.push([path, JSON.stringify(encodeNodeProgress(node))]);
+    // States share their messages with the states they came from, so identity tells what changed.
+    const old = before?.get(path);
+    if (old === undefined || old.inputs !== node.inputs || old.outputs !== node.outputs) data.push([path, JSON.stringify(encodeNodeData(node))]);
+  }
+  return { header, nodes: texts, data, removed: removed.sort() };
 }
 
 const PARTS = "decodeStateParts";
 
 /**
- * Rebuilds a state from its header and the text of every node (in any order), as
- * `encodeStateDelta` wrote them. Throws an Error naming the malformed field, e.g.
+ * Rebuilds a state from its header, the text of every node and the latest data text of every node
+ * (in any order), as `encodeStateDelta` wrote them. A node text that holds its own inputs and
+ * outputs (as whole-node texts did) needs no data. Throws an Error naming the malformed field, e.g.
  * `header.running` or `nodes["n3/1"].phase`, or a path given twice.
  */
-export function decodeStateParts(header: string, nodes: Iterable<readonly [NodePath, string]>): ExecutionState {
+export function decodeStateParts(header: string, nodes: Iterable<readonly [NodePath, string]>, data: Iterable<readonly [NodePath, string]> = []): ExecutionState {
   const r = reader(parseJson(header, PARTS, "header"), "header", PARTS);
   checkVersion(r, PARTS, "header");
+  const dataOf = new Map<NodePath, string>();
+  for (const [path, text] of data) {
+    if (dataOf.has(path)) throw new Error(`${PARTS}: data[${JSON.stringify(path)}] is given more than once`);
+    dataOf.set(path, text);
+  }
   let map = PersistentMap.empty<NodeState>();
   for (const [path, text] of nodes) {
     const where = `nodes[${JSON.stringify(path)}]`;
-    const next = map.set(path, decodeNode(reader(parseJson(text, PARTS, where), where, PARTS)));
+    const progress = parseJson(text, PARTS, where);
+    const dataText = dataOf.get(path);
+    const merged = dataText === undefined ? progress : { ...asObject(progress, where), ...asObject(parseJson(dataText, PARTS, `data[${JSON.stringify(path)}]`), `data[${JSON.stringify(path)}]`) };
+    const next = map.set(path, decodeNode(reader(merged, where, PARTS)));
     if (next.size === map.size) throw new Error(`${PARTS}: ${where} is given more than once`);
     map = next;
   }
+  for (const path of dataOf.keys()) if (!map.has(path)) throw new Error(`${PARTS}: data[${JSON.stringify(path)}] belongs to no node`);
   return stateOf(r, map);
+}
+
+function asObject(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${PARTS}: ${where} must be an object`);
+  return value as Record<string, unknown>;
 }
 
 function parseJson(text: string, decoder: string, what?: string): unknown {
@@ -196,7 +234,7 @@ function decodeDetail(r: Reader): NodeDetail {
       return { kind, child: r.string("child") };
     case "array": {
       const n = (key: string): number => r.number(key);
-      return { kind, total: n("total"), next: n("next"), active: n("active"), succeeded: n("succeeded"), failed: n("failed"), required: n("required"), parallelism: n("parallelism") };
+      return { kind, total: n("total"), next: n("next"), active: n("active"), succeeded: n("succeeded"), failed: n("failed"), required: n("required"), parallelism: n("parallelism"), slot: r.optionalBoolean("slot") ?? false };
     }
     case "subworkflow":
       return { kind, scope: r.object("scope", decodeProgress) };

@@ -2,7 +2,7 @@ import { NodeExecutionPhase, type LiteralMap } from "@skein/idl";
 import { assertNever } from "../assert-never.js";
 import type { NodeState } from "./api.js";
 import { abortNode } from "./abort.js";
-import { arrayItemDone, startArray } from "./array-node.js";
+import { arrayItemDone, beginArray, startArray } from "./array-node.js";
 import { branchChildDone, startBranch } from "./branch-node.js";
 import { startGate } from "./gate-node.js";
 import type { Instance, Kernel } from "./kernel.js";
@@ -64,6 +64,7 @@ function childDone(tx: Tx, inst: Instance, state: NodeState): void {
 
 function slotGranted(tx: Tx, inst: Instance): void {
   if (inst.node.target.case === "taskNode") beginAttempt(tx, inst);
+  else if (inst.node.target.case === "arrayNode") beginArray(tx, inst);
   else beginChild(tx, inst);
 }
 

@@ -68,6 +68,8 @@ export type ArrayDetail = {
   readonly required: number;
   /** Items running at once; 0 = unlimited. */
   readonly parallelism: number;
+  /** Holds one of the execution's parallelism slots (false while it waits for one, and once done). */
+  readonly slot: boolean;
 };
 export type SubworkflowDetail = { readonly kind: "subworkflow"; readonly scope: ScopeProgress };
 export type LaunchPlanDetail = { readonly kind: "launchPlan"; readonly stage: "slot" | "child"; readonly slot: boolean; readonly name: string };

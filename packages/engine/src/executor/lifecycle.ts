@@ -75,7 +75,7 @@ export function finish(tx: Tx, inst: Instance, update: TerminalUpdate): void {
   const prev = tx.node(inst.path);
   if (prev && isTerminalNodePhase(prev.phase)) return;
   let detail = detailOf(prev);
-  if ((detail?.kind === "task" || detail?.kind === "launchPlan") && detail.slot) {
+  if ((detail?.kind === "task" || detail?.kind === "launchPlan" || detail?.kind === "array") && detail.slot) {
     releaseSlot(tx);
     detail = { ...detail, slot: false };
   }

@@ -47,10 +47,21 @@ describe("maxParallelism", () => {
     expect(run.state.nodes.get("b")?.queuedAt).toBe(0);
   });
 
-  test("array items and child executions count against the limit", () => {
-    const nodes = [arrayNode("arr", taskNode("item", "work"), { x: input("xs") }), launchPlanNode("lp", "child", { a: input("x") })];
-    const run = runNodes(nodes, 3);
-    expect(peakRunning(run.records.filter((r) => r.type === "workflow" || r.node !== "arr"))).toBe(3);
+  test("an array node takes one slot and its items none; launch plans take one each", () => {
+    const nodes = [arrayNode("arr", taskNode("item", "work"), { x: input("xs") }), launchPlanNode("lp", "child", { a: input("x") }), taskNode("a", "work", { x: input("x") })];
+    const run = runNodes(nodes, 2);
+    // arr and lp hold the two slots; all five items start at once; a waits for a free slot.
+    expect(run.attempts.map((a) => [a.node, a.at])).toEqual([["arr/0", 0], ["arr/1", 0], ["arr/2", 0], ["arr/3", 0], ["arr/4", 0], ["a", 10]]);
+    expect(peakRunning(run.records.filter((r) => r.type === "workflow" || !r.node.startsWith("arr/")))).toBe(2);
+    expect(run.state.phase).toBe(W.SUCCEEDED);
+  });
+
+  test("an array node waits QUEUED for a slot, then runs its items", () => {
+    const nodes = [taskNode("a", "work", { x: input("x") }), arrayNode("arr", taskNode("item", "work"), { x: input("xs") })];
+    const run = runNodes(nodes, 1);
+    expect(run.attempts.map((a) => [a.node, a.at])).toEqual([["a", 0], ["arr/0", 10], ["arr/1", 10], ["arr/2", 10], ["arr/3", 10], ["arr/4", 10]]);
+    const arrPhases = run.records.flatMap((r) => (r.type === "node" && r.node === "arr" ? [r.phase] : []));
+    expect(arrPhases).toEqual([N.QUEUED, N.RUNNING, N.SUCCEEDED]);
     expect(run.state.phase).toBe(W.SUCCEEDED);
   });
 

@@ -6,7 +6,7 @@ import { identifierKey } from "./library.js";
 import { finish } from "./lifecycle.js";
 import { userError } from "./literal-values.js";
 import { attemptTimeoutMs, cacheSettings } from "./node-policy.js";
-import { tryAcquireSlot, waitForSlot } from "./slots.js";
+import { takesSlot, tryAcquireSlot, waitForSlot } from "./slots.js";
 import { emptyLiteralMap, succeedTask, taskOf } from "./task-common.js";
 import { failAttempt } from "./task-retry.js";
 import { timeoutTimer } from "./timers.js";
@@ -37,11 +37,11 @@ export function startTask(tx: Tx, inst: Instance, inputs: LiteralMap): void {
 
 // The node (stage "slot") runs its attempt now if a slot is free, else joins the queue.
 function awaitSlot(tx: Tx, inst: Instance): void {
-  if (tryAcquireSlot(tx)) beginAttempt(tx, inst);
+  if (tryAcquireSlot(tx, inst)) beginAttempt(tx, inst);
   else waitForSlot(tx, inst.path);
 }
 
-/** Starts the next attempt; the node holds a slot. */
+/** Starts the next attempt; the node holds a slot (unless it is an array item, which takes none). */
 export function beginAttempt(tx: Tx, inst: Instance): void {
   const state = tx.node(inst.path);
   const task = taskOf(inst);
@@ -54,7 +54,7 @@ export function beginAttempt(tx: Tx, inst: Instance): void {
     phase: NodeExecutionPhase.RUNNING,
     attempts: attempt + 1,
     startedAt: state.startedAt ?? tx.now,
-    detail: { kind: "task", stage: "attempt", slot: true },
+    detail: { kind: "task", stage: "attempt", slot: takesSlot(inst) },
   };
   if (state.phase === NodeExecutionPhase.RUNNING) tx.put(inst.path, next);
   else tx.transition(inst.path, next);

@@ -5,6 +5,7 @@ import { finish } from "./lifecycle.js";
 import { userError, withCode } from "./literal-values.js";
 import { attemptTimeoutMs, retryDelayMs, retryPolicy } from "./node-policy.js";
 import { taskOf } from "./task-common.js";
+import { takesSlot } from "./slots.js";
 import { retryTimer } from "./timers.js";
 import { detailOf, type Tx } from "./tx.js";
 
@@ -31,7 +32,7 @@ export function failAttempt(tx: Tx, inst: Instance, state: NodeState, error: Exe
     return;
   }
   const delay = retryDelayMs(policy, state.attempts);
-  tx.transition(inst.path, { ...state, systemFailures, error, detail: { kind: "task", stage: "backoff", slot: true } }, delay);
+  tx.transition(inst.path, { ...state, systemFailures, error, detail: { kind: "task", stage: "backoff", slot: takesSlot(inst) } }, delay);
   if (delay > 0) tx.decide({ type: "setTimer", timer: retryTimer(inst.path, state.attempts), at: tx.now + delay });
   else tx.k.slotGranted(tx, inst);
 }

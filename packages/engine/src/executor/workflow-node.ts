@@ -7,7 +7,7 @@ import type { Instance, ScopeResult } from "./kernel.js";
 import { identifierKey } from "./library.js";
 import { finish } from "./lifecycle.js";
 import { userError } from "./literal-values.js";
-import { tryAcquireSlot, waitForSlot } from "./slots.js";
+import { takesSlot, tryAcquireSlot, waitForSlot } from "./slots.js";
 import { emptyLiteralMap } from "./task-common.js";
 import { detailOf, type Tx } from "./tx.js";
 
@@ -34,7 +34,7 @@ export function startWorkflowNode(tx: Tx, inst: Instance, inputs: LiteralMap): v
     case "launchplanRef": {
       const name = childExecutionName(tx.env.executionName, inst.path, 0);
       tx.transition(inst.path, { ...base, phase: NodeExecutionPhase.QUEUED, detail: { kind: "launchPlan", stage: "slot", slot: false, name } });
-      if (tryAcquireSlot(tx)) beginChild(tx, inst);
+      if (tryAcquireSlot(tx, inst)) beginChild(tx, inst);
       else waitForSlot(tx, inst.path);
       return;
     }
@@ -46,7 +46,7 @@ export function startWorkflowNode(tx: Tx, inst: Instance, inputs: LiteralMap): v
   }
 }
 
-/** Starts the child execution; the node holds a slot. */
+/** Starts the child execution; the node holds a slot (unless it is an array item). */
 export function beginChild(tx: Tx, inst: Instance): void {
   const state = tx.node(inst.path);
   const detail = detailOf(state);
@@ -54,7 +54,7 @@ export function beginChild(tx: Tx, inst: Instance): void {
   if (!state || detail?.kind !== "launchPlan" || t.case !== "workflowNode" || t.value.reference.case !== "launchplanRef") {
     throw new Error(`engine invariant: node "${inst.path}" cannot start a child execution`);
   }
-  tx.transition(inst.path, { ...state, phase: NodeExecutionPhase.RUNNING, startedAt: tx.now, detail: { ...detail, stage: "child", slot: true } });
+  tx.transition(inst.path, { ...state, phase: NodeExecutionPhase.RUNNING, startedAt: tx.now, detail: { ...detail, stage: "child", slot: takesSlot(inst) } });
   tx.decide({ type: "startChild", node: inst.path, launchPlan: t.value.reference.value, inputs: state.inputs ?? emptyLiteralMap(), name: detail.name });
 }
 
