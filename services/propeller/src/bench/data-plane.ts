@@ -18,6 +18,8 @@ const CHAIN = 20;
 const CHAIN_RUNS = 10;
 const FAN_OUT = Number(process.env.SKEIN_BENCH_FAN_OUT ?? 2_000);
 const QUEUED = Number(process.env.SKEIN_BENCH_QUEUED ?? 1_000);
+/** Which parts to run, e.g. `SKEIN_BENCH_PARTS=fan-out,queue`; all of them by default. */
+const PARTS = new Set((process.env.SKEIN_BENCH_PARTS ?? "transition,cache,fan-out,queue").split(",").map((p) => p.trim()));
 
 const step = task({ name: "step", inputs: { x: t.int() }, outputs: t.int() }, async ({ x }) => x + 1);
 const cachedStep = task({ name: "cached_step", inputs: { x: t.int() }, outputs: t.int(), cache: { version: "1" } }, async ({ x }) => x + 1);
@@ -59,59 +61,72 @@ async function main(): Promise<void> {
     console.log(`propeller bench — database: ${propeller.databaseKind}, load average ${one}, ${five}, ${fifteen} on ${cpus().length} cores`);
     console.log(`  cd services/propeller && ${process.env.SKEIN_TEST_DATABASE_URL !== undefined ? "SKEIN_TEST_DATABASE_URL=… " : ""}npx tsx src/bench/data-plane.ts`);
 
-    // 1. Node transition: a task returning → the next task's create, along chains of CHAIN nodes.
-    await succeeded(plane, await launch(plane.client, "chain", "v1", { x: int(-1) })); // warm-up
-    const gaps: number[] = [];
-    for (let run = 0; run < CHAIN_RUNS; run++) {
-      const name = await launch(plane.client, "chain", "v1", { x: int(run) });
-      await succeeded(plane, name);
-      for (let i = 1; i < CHAIN; i++) {
-        const prev = plugin.timings.get(`${name}/n${i - 1}#0`);
-        const next = plugin.timings.get(`${name}/n${i}#0`);
-        if (prev?.done !== undefined && next !== undefined) gaps.push(next.created - prev.done);
-      }
-    }
-    console.log(line(`node transition (task done → successor created, ${CHAIN_RUNS} chains of ${CHAIN})`, summarize(gaps), { p50: 10, p99: 50 }));
-
-    // 2. Cache hits: a chain whose every node is served from datacatalog on the second run.
-    const first = await launch(plane.client, "cached_chain", "v1", { x: int(100) });
-    await succeeded(plane, first);
-    const hitTimes: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
-      const name = await launch(plane.client, "cached_chain", "v1", { x: int(100) });
-      await succeeded(plane, name);
-      const { nodeExecutions } = await plane.client.listNodeExecutions({ executionId: { project: "default", domain: "development", name }, limit: 100 });
-      const hits = nodeExecutions.filter((n) => n.closure?.targetMetadata.case === "taskNodeInfo" && n.closure.targetMetadata.value.cacheStatus === CatalogCacheStatus.HIT).length;
-      if (hits !== CHAIN) throw new Error(`expected ${CHAIN} cache hits, got ${hits}`);
-      // Per node, from the launch to the end of the run, RPCs included: an upper bound on a hit.
-      hitTimes.push((performance.now() - started) / CHAIN);
-    }
-    console.log(line(`cache hit (a ${CHAIN}-node chain served from the cache, wall time per node, launch and polling included)`, summarize(hitTimes), { p50: 5 }));
-
-    // 3. Fan-out: a map of FAN_OUT no-op tasks.
-    const xs = toLiteral(Array.from({ length: FAN_OUT }, (_, i) => i), literalTypeOf(t.list(t.int())));
-    const rssBefore = process.memoryUsage().rss;
-    const fanStarted = performance.now();
-    await succeeded(plane, await launch(plane.client, "fan_out", "v1", { xs }));
-    const fanSeconds = (performance.now() - fanStarted) / 1000;
-    const rate = FAN_OUT / fanSeconds;
-    console.log(`  fan-out: ${FAN_OUT} mapped no-op tasks in ${fanSeconds.toFixed(2)} s = ${rate.toFixed(0)} tasks/s (target 1000 tasks/s: ${(rate / 1000).toFixed(2)}×); rss ${(rssBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (whole bench process: every service)`);
-
-    // 4. QUEUED executions of a 3-node workflow, launched at once, drained.
-    const queuedStarted = performance.now();
-    const names: string[] = [];
-    for (let i = 0; i < QUEUED; i += 50) {
-      names.push(...(await Promise.all(Array.from({ length: Math.min(50, QUEUED - i) }, (_, j) => launch(plane.client, "three", "v1", { x: int(i + j) })))));
-    }
-    const launchedSeconds = (performance.now() - queuedStarted) / 1000;
-    for (const name of names) await succeeded(plane, name);
-    const drainSeconds = (performance.now() - queuedStarted) / 1000;
-    console.log(`  queue: ${QUEUED} executions of a 3-node workflow launched in ${launchedSeconds.toFixed(1)} s, all succeeded after ${drainSeconds.toFixed(1)} s (target 60 s: ${(drainSeconds / 60).toFixed(2)}×)`);
+    if (PARTS.has("transition")) await transition(plane, plugin);
+    if (PARTS.has("cache")) await cacheHits(plane);
+    if (PARTS.has("fan-out")) await fanOutRate(plane);
+    if (PARTS.has("queue")) await queueDrain(plane);
   } finally {
     await propeller.close();
     await plane.close();
   }
+}
+
+/** A task returning → the next task's create, along chains of CHAIN nodes. */
+async function transition(plane: ControlPlane, plugin: TimingPlugin): Promise<void> {
+  await succeeded(plane, await launch(plane.client, "chain", "v1", { x: int(-1) })); // warm-up
+  const gaps: number[] = [];
+  for (let run = 0; run < CHAIN_RUNS; run++) {
+    const name = await launch(plane.client, "chain", "v1", { x: int(run) });
+    await succeeded(plane, name);
+    for (let i = 1; i < CHAIN; i++) {
+      const prev = plugin.timings.get(`${name}/n${i - 1}#0`);
+      const next = plugin.timings.get(`${name}/n${i}#0`);
+      if (prev?.done !== undefined && next !== undefined) gaps.push(next.created - prev.done);
+    }
+  }
+  console.log(line(`node transition (task done → successor created, ${CHAIN_RUNS} chains of ${CHAIN})`, summarize(gaps), { p50: 10, p99: 50 }));
+}
+
+/** A chain whose every node is served from datacatalog on the second run. */
+async function cacheHits(plane: ControlPlane): Promise<void> {
+  const first = await launch(plane.client, "cached_chain", "v1", { x: int(100) });
+  await succeeded(plane, first);
+  const hitTimes: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    const name = await launch(plane.client, "cached_chain", "v1", { x: int(100) });
+    await succeeded(plane, name);
+    const { nodeExecutions } = await plane.client.listNodeExecutions({ executionId: { project: "default", domain: "development", name }, limit: 100 });
+    const hits = nodeExecutions.filter((n) => n.closure?.targetMetadata.case === "taskNodeInfo" && n.closure.targetMetadata.value.cacheStatus === CatalogCacheStatus.HIT).length;
+    if (hits !== CHAIN) throw new Error(`expected ${CHAIN} cache hits, got ${hits}`);
+    // Per node, from the launch to the end of the run, RPCs included: an upper bound on a hit.
+    hitTimes.push((performance.now() - started) / CHAIN);
+  }
+  console.log(line(`cache hit (a ${CHAIN}-node chain served from the cache, wall time per node, launch and polling included)`, summarize(hitTimes), { p50: 5 }));
+}
+
+/** A map of FAN_OUT no-op tasks. */
+async function fanOutRate(plane: ControlPlane): Promise<void> {
+  const xs = toLiteral(Array.from({ length: FAN_OUT }, (_, i) => i), literalTypeOf(t.list(t.int())));
+  const rssBefore = process.memoryUsage().rss;
+  const fanStarted = performance.now();
+  await succeeded(plane, await launch(plane.client, "fan_out", "v1", { xs }));
+  const fanSeconds = (performance.now() - fanStarted) / 1000;
+  const rate = FAN_OUT / fanSeconds;
+  console.log(`  fan-out: ${FAN_OUT} mapped no-op tasks in ${fanSeconds.toFixed(2)} s = ${rate.toFixed(0)} tasks/s (target 1000 tasks/s: ${(rate / 1000).toFixed(2)}×); rss ${(rssBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (whole bench process: every service)`);
+}
+
+/** QUEUED executions of a 3-node workflow, launched at once, drained. */
+async function queueDrain(plane: ControlPlane): Promise<void> {
+  const queuedStarted = performance.now();
+  const names: string[] = [];
+  for (let i = 0; i < QUEUED; i += 50) {
+    names.push(...(await Promise.all(Array.from({ length: Math.min(50, QUEUED - i) }, (_, j) => launch(plane.client, "three", "v1", { x: int(i + j) })))));
+  }
+  const launchedSeconds = (performance.now() - queuedStarted) / 1000;
+  for (const name of names) await succeeded(plane, name);
+  const drainSeconds = (performance.now() - queuedStarted) / 1000;
+  console.log(`  queue: ${QUEUED} executions of a 3-node workflow launched in ${launchedSeconds.toFixed(1)} s, all succeeded after ${drainSeconds.toFixed(1)} s (target 60 s: ${(drainSeconds / 60).toFixed(2)}×)`);
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,8 @@ import type { EngineEvent } from "@skein/engine";
 import { ErrorKind, ExecutionErrorSchema, TaskExecutionIdentifierSchema, TaskExecutionPhase, type WorkflowExecutionIdentifier } from "@skein/idl";
 import { EventSchema } from "@skein/idl/admin/v1";
 import type { BackendPlugin, PluginRegistry, TaskAttempt, TaskStatus } from "@skein/plugin-core";
-import type { Lease, ExecutionStore } from "../repositories/execution-store.js";
+import type { AttemptRecord, Lease, ExecutionStore } from "../repositories/execution-store.js";
+import { GroupCommit } from "./group-commit.js";
 import { taskEvent, type Producer, type TaskReport } from "./events.js";
 import { nodeIdOf } from "./node-ids.js";
 import type { Work } from "./work.js";
@@ -67,7 +68,15 @@ const terminal = new Set([TaskExecutionPhase.SUCCEEDED, TaskExecutionPhase.FAILE
  * one fenced write, then follow `get` until the attempt ends.
  */
 export class AttemptRunner {
-  constructor(private readonly options: AttemptRunnerOptions) {}
+  /** Attempts of one execution that start together are recorded in one transaction. */
+  private readonly recorded: GroupCommit<{ lease: Lease; record: AttemptRecord }>;
+
+  constructor(private readonly options: AttemptRunnerOptions) {
+    this.recorded = new GroupCommit((_, items) => {
+      const lease = items[0]?.lease;
+      return lease === undefined ? Promise.resolve() : options.store.recordAttempts(lease, items.map((i) => i.record));
+    });
+  }
 
   attemptOf(executionId: WorkflowExecutionIdentifier, work: StartAttempt, signal: AbortSignal): TaskAttempt {
     const id = create(TaskExecutionIdentifierSchema, {
@@ -119,7 +128,8 @@ export class AttemptRunner {
         state = await plugin.create(attempt);
         args.onState(state);
         const running = taskEvent(args.producer, report({ phase: TaskExecutionPhase.RUNNING }, 0));
-        await this.options.store.recordAttempt(args.lease, args.key, JSON.stringify(state), [toBinary(EventSchema, running)]);
+        const { key } = args.lease;
+        await this.recorded.add(`${key.cluster}/${key.project}/${key.domain}/${key.name}#${args.lease.token}`, { lease: args.lease, record: { workKey: args.key, pluginState: JSON.stringify(state), events: [toBinary(EventSchema, running)] } });
         this.options.wakeOutbox();
       } else {
         args.onState(state);

@@ -122,7 +122,7 @@ export class ExecutionDriver {
         this.queue.unshift({ event: { type: "start", inputs: source.inputs } });
       } else {
         const rows = await this.deps.store.load(this.lease.key);
-        state = decodeStateParts(this.claimed.header, rows.nodes);
+        state = decodeStateParts(this.claimed.header, rows.nodes, rows.nodeData);
         persisted = state;
         for (const row of rows.work) {
           const work = decodeWork(row.key, row.decision);
@@ -201,6 +201,7 @@ export class ExecutionDriver {
       await this.deps.store.commitStep(this.lease, {
         header: delta.header,
         nodes: delta.nodes,
+        nodeData: delta.data,
         removedNodes: delta.removed,
         addWork: [...dirty].flatMap((key) => {
           const work = this.open.get(key);

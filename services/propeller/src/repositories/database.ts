@@ -32,7 +32,10 @@ export interface PropellerExecutionTable extends ExecutionKeyColumns {
 
 export interface PropellerNodeTable extends ExecutionKeyColumns {
   path: string;
+  /** The node's progress, as the engine encodes it (without inputs and outputs, in current rows). */
   state: string;
+  /** The node's inputs and outputs as the engine encodes them; null in rows that predate the column. */
+  data: string | null;
 }
 
 export interface PropellerWorkTable extends ExecutionKeyColumns {

@@ -35,12 +35,21 @@ export interface WorkRow {
 export interface StepWrite {
   readonly header: string;
   readonly nodes: readonly (readonly [string, string])[];
+  /** New inputs and outputs of some of `nodes`; the others keep their stored data. */
+  readonly nodeData: readonly (readonly [string, string])[];
   readonly removedNodes: readonly string[];
   readonly addWork: readonly { readonly key: string; readonly decision: string }[];
   readonly removeWork: readonly string[];
   readonly events: readonly Uint8Array[];
   /** Set when the execution ended: it is no longer claimed by anyone. */
   readonly done?: boolean;
+}
+
+/** A started attempt: its plugin handle and the events reporting it. */
+export interface AttemptRecord {
+  readonly workKey: string;
+  readonly pluginState: string;
+  readonly events: readonly Uint8Array[];
 }
 
 /** A queued event to send. */
@@ -237,11 +246,12 @@ export class ExecutionStore {
   }
 
   /** The node rows and open work of a claimed execution. */
-  async load(key: ExecutionKey): Promise<{ nodes: [string, string][]; work: WorkRow[] }> {
-    const nodes = await this.db.selectFrom("propeller_node").select(["path", "state"]).where(keyFilter(key)).execute();
+  async load(key: ExecutionKey): Promise<{ nodes: [string, string][]; nodeData: [string, string][]; work: WorkRow[] }> {
+    const nodes = await this.db.selectFrom("propeller_node").select(["path", "state", "data"]).where(keyFilter(key)).execute();
     const work = await this.db.selectFrom("propeller_work").select(["key", "decision", "plugin_state"]).where(keyFilter(key)).execute();
     return {
       nodes: nodes.map((n) => [n.path, n.state]),
+      nodeData: nodes.flatMap((n) => (n.data === null ? [] : [[n.path, n.data] as [string, string]])),
       work: work.map((w) => ({ key: w.key, decision: w.decision, pluginState: w.plugin_state })),
     };
   }
@@ -261,11 +271,18 @@ export class ExecutionStore {
       if (fenced === undefined) throw new LeaseLostError(key);
       const cols = keyColumns(key);
       if (write.nodes.length > 0) {
+        const data = new Map(write.nodeData);
         for (let i = 0; i < write.nodes.length; i += 1000) {
           await tx
             .insertInto("propeller_node")
-            .values(write.nodes.slice(i, i + 1000).map(([path, state]) => ({ ...cols, path, state })))
-            .onConflict((oc) => oc.columns(["cluster_id", "project", "domain", "name", "path"]).doUpdateSet({ state: (eb) => eb.ref("excluded.state") }))
+            .values(write.nodes.slice(i, i + 1000).map(([path, state]) => ({ ...cols, path, state, data: data.get(path) ?? null })))
+            .onConflict((oc) =>
+              oc.columns(["cluster_id", "project", "domain", "name", "path"]).doUpdateSet({
+                state: (eb) => eb.ref("excluded.state"),
+                // Null: this step left the node's data as it was.
+                data: sql<string | null>`COALESCE(excluded.data, propeller_node.data)`,
+              }),
+            )
             .execute();
         }
       }
@@ -287,19 +304,24 @@ export class ExecutionStore {
 
   /** Stores a started attempt's plugin handle with the events reporting it, fenced by the lease. */
   async recordAttempt(lease: Lease, workKey: string, pluginState: string, events: readonly Uint8Array[]): Promise<void> {
+    await this.recordAttempts(lease, [{ workKey, pluginState, events }]);
+  }
+
+  /** Stores several started attempts of one execution in one fenced transaction. */
+  async recordAttempts(lease: Lease, attempts: readonly AttemptRecord[]): Promise<void> {
+    if (attempts.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       const fenced = await this.fenced(tx, lease).set({ updated_at: new Date() }).returning("lease_token").executeTakeFirst();
       if (fenced === undefined) throw new LeaseLostError(lease.key);
-      await tx
-        .updateTable("propeller_work")
-        .set({ plugin_state: pluginState })
-        .where("cluster_id", "=", lease.key.cluster)
-        .where("project", "=", lease.key.project)
-        .where("domain", "=", lease.key.domain)
-        .where("name", "=", lease.key.name)
-        .where("key", "=", workKey)
-        .execute();
-      await this.insertEvents(tx, lease.key, events);
+      for (let i = 0; i < attempts.length; i += 1000) {
+        const rows = attempts.slice(i, i + 1000).map((a) => sql`(${a.workKey}, ${a.pluginState})`);
+        await sql`
+          UPDATE propeller_work AS w SET plugin_state = v.plugin_state
+          FROM (VALUES ${sql.join(rows)}) AS v(key, plugin_state)
+          WHERE w.cluster_id = ${lease.key.cluster} AND w.project = ${lease.key.project} AND w.domain = ${lease.key.domain}
+            AND w.name = ${lease.key.name} AND w.key = v.key`.execute(tx);
+      }
+      await this.insertEvents(tx, lease.key, attempts.flatMap((a) => a.events));
     });
   }
 
