@@ -9,6 +9,9 @@ export type { LogFields, Logger, LoggerOptions, LogLevel, LogRecord, LogSink } f
 export { runService } from "./run-service.js";
 export type { RunningService, RunServiceOptions } from "./run-service.js";
 export { serveConnect } from "./serve-connect.js";
+export type { HttpHandler } from "./http-handler.js";
+export { contentTypeOf, staticSite } from "./static-site.js";
+export type { StaticSiteOptions } from "./static-site.js";
 export { openServiceDatabase } from "./service-database.js";
 export type { ServiceDatabase, ServiceDatabaseOptions } from "./service-database.js";
 export type { ConnectServer, ServeConnectOptions } from "./serve-connect.js";

@@ -51,6 +51,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       port: options.port,
       interceptors: [createErrorInterceptor(logger), createValidationInterceptor()],
       logger,
+      ...(service.http !== undefined ? { fallback: service.http } : {}),
     });
     return {
       url: server.url,

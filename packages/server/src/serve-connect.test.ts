@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { AdminService, DomainSchema } from "@skein/idl/admin/v1";
+import http2 from "node:http2";
 import { afterEach, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "./error-interceptor.js";
 import { createLogger, createMemorySink } from "./logger.js";
@@ -109,5 +110,42 @@ describe("serveConnect", () => {
   it("reports a port in use instead of hanging", async () => {
     const server = await start();
     await expect(serveConnect({ routes: () => undefined, port: server.port })).rejects.toThrow(/EADDRINUSE/);
+  });
+
+  it("hands requests for paths that are no RPC to the fallback, over HTTP/1.1 and HTTP/2, and still serves RPCs", async () => {
+    const seen: string[] = [];
+    const server = await serveConnect({
+      routes: (router) => router.service(AdminService, { getDomains: () => ({ domains: [] }) }),
+      fallback: (req, res) => {
+        seen.push(`${req.method ?? ""} ${req.url ?? ""}`);
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        res.end("from the fallback");
+      },
+    });
+    servers.push(server);
+    const page = await fetch(`${server.url}/console/index.html?x=1`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe("from the fallback");
+    const h2 = http2.connect(server.url);
+    const body = await new Promise<string>((resolve, reject) => {
+      const stream = h2.request({ ":path": "/console/" });
+      let text = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => (text += chunk));
+      stream.on("end", () => resolve(text));
+      stream.on("error", reject);
+    });
+    h2.close();
+    expect(body).toBe("from the fallback");
+    const client = createClient(AdminService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+    expect((await client.getDomains({})).domains).toEqual([]);
+    expect(seen).toEqual(["GET /console/index.html?x=1", "GET /console/"]);
+  });
+
+  it("answers other paths with an empty 404 when there is no fallback", async () => {
+    const server = await start();
+    const response = await fetch(`${server.url}/console/`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("");
   });
 });

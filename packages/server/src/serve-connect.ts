@@ -4,6 +4,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { conformGrpcStatusMessage } from "./grpc-message.js";
+import type { HttpHandler } from "./http-handler.js";
 import type { Logger } from "./logger.js";
 
 export interface ServeConnectOptions {
@@ -18,6 +19,11 @@ export interface ServeConnectOptions {
   readonly logger?: Logger;
   /** How long close() lets open requests finish before cutting their connections; default 10 s. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Answers every request whose path is no RPC of `routes` (a web app's files, say). Without it
+   * such requests get an empty 404.
+   */
+  readonly fallback?: HttpHandler;
 }
 
 export interface ConnectServer {
@@ -38,7 +44,13 @@ const h2Preface = Buffer.from("PRI ");
  * of each connection and hands it to an HTTP/2 or an HTTP/1.1 server accordingly.
  */
 export async function serveConnect(options: ServeConnectOptions): Promise<ConnectServer> {
-  const handler = connectNodeAdapter({ routes: options.routes, interceptors: [...(options.interceptors ?? [])] });
+  const fallback = options.fallback;
+  const handler = connectNodeAdapter({
+    routes: options.routes,
+    interceptors: [...(options.interceptors ?? [])],
+    // connect-node narrows the response type of its fallback; the objects are Node's own.
+    ...(fallback !== undefined ? { fallback: (req, res) => { fallback(req, res as unknown as Parameters<HttpHandler>[1]); } } : {}),
+  });
   const h1 = http.createServer(handler);
   // Node clients drop idle keep-alive sockets after 5 s, the server's default too: with equal timers a
   // request sent on a socket the server is closing fails with ECONNRESET. The server waits longer, so

@@ -27,6 +27,11 @@ export const adminConfigSchema = z.object({
    * at once from this replica and, with `redisUrl` set, from the others; the poll is the fallback.
    */
   watchPollMs: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
+  /**
+   * Directory of the built console, served under /console. Unset: the installed @skein/console
+   * package's dist. Admin serves its API either way; without a build, /console says how to make one.
+   */
+  consoleDir: z.string().min(1).optional(),
 });
 
 export type AdminConfig = z.output<typeof adminConfigSchema>;
@@ -39,7 +44,7 @@ export function loadAdminConfig(
   return parseConfig("admin", adminConfigSchema, {
     env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM", inlineDataMaxBytes: "SKEIN_INLINE_DATA_MAX_BYTES",
       scheduleTickMs: "SKEIN_SCHEDULE_TICK_MS", scheduleCatchUpPerTick: "SKEIN_SCHEDULE_CATCH_UP_PER_TICK",
-      watchPollMs: "SKEIN_WATCH_POLL_MS" },
+      watchPollMs: "SKEIN_WATCH_POLL_MS", consoleDir: "SKEIN_CONSOLE_DIR" },
     source,
     overrides,
   });

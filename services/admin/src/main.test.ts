@@ -89,6 +89,18 @@ describe("admin over the network", () => {
     expect(existsSync(path.join(dataDir, "admin-db"))).toBe(database === undefined);
   });
 
+  it("serves the built console under /console on the API's port (turbo builds @skein/console first)", async () => {
+    const page = await fetch(`${admin.url}/console/projects/default/domains/development`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${admin.url}${script ?? ""}`);
+    expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+  });
+
   it("speaks Connect JSON to plain fetch (as curl would)", async () => {
     const empty = await postJson("ListProjects", {});
     expect(empty).toEqual({ status: 200, json: {} });

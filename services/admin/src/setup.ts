@@ -2,6 +2,7 @@ import { AdminService } from "@skein/idl/admin/v1";
 import type { ServiceSetup } from "@skein/server";
 import type { AdminContext } from "./context.js";
 import { CodeBundleManager } from "./domain/code-bundle-manager.js";
+import { consoleSite } from "./console/console-site.js";
 import { configuredDomains } from "./domain/domains.js";
 import { eventManagers } from "./domain/event-managers.js";
 import { ProjectManager } from "./domain/project-manager.js";
@@ -43,5 +44,6 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
       router.service(AdminService, handlers);
     },
     loops: [executions.admissionLoop, scheduler.loop()],
+    http: consoleSite(ctx.config.consoleDir, logger.child("admin.console")),
   };
 }
