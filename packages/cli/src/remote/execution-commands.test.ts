@@ -122,8 +122,9 @@ describe("following and operating remote executions", () => {
     await report("ada-waits", WorkflowExecutionPhase.SUCCEEDED, { outputs: { o0: string("Hello, Ada!") } });
     const { code, out, err } = await run;
     expect(code).toBe(0);
-    // stderr, then the outputs on stdout: the order in which they are written.
-    expect(remoteRunsDoc).toContain(`\`\`\`text\n${err}${out}\`\`\`\n`);
+    // stderr, then the outputs on stdout: the order in which they are written. The docs show the
+    // default endpoint; this admin listens on a port of its own.
+    expect(remoteRunsDoc).toContain(`\`\`\`text\n${err.replace(admin.admin.url, "http://localhost:8088")}${out}\`\`\`\n`);
   });
 
   it("--wait prints every output of a multi-output task, and JSON with --json", async () => {

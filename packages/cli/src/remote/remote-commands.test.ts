@@ -92,6 +92,7 @@ describe("skein run --remote", () => {
     const name = out.trim();
     expect(name).toMatch(/^[a-z][-a-z0-9]*$/);
     expect(err).toContain(`follow it with: skein get execution ${name}`);
+    expect(err).toContain(`\nwatch it in the console: ${admin.admin.url}/console/projects/default/domains/development/executions/${name}\n`);
     const shown = await admin.skein("get", "execution", name);
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(new RegExp(`^execution {2}default/development/${name}$`, "m"));

@@ -12,6 +12,7 @@ import { reportRemoteError } from "./errors.js";
 import { isTerminalWorkflowPhase, workflowPhaseName } from "./format.js";
 import { ensureProject } from "./project.js";
 import { resolveTarget, targetSuffix, type RemoteTarget } from "./target.js";
+import { executionConsoleUrl } from "./console-url.js";
 
 export interface RemoteRunIo {
   readonly out: (text: string) => void;
@@ -133,12 +134,15 @@ export async function remoteRun(args: RunArgs, file: string, entity: RunnableEnt
       }),
     );
     const name = response.id?.name ?? "";
+    const page = executionConsoleUrl(target.endpoint, target.project, target.domain, name);
     if (!options.wait) {
       io.out(`${name}\n`);
       io.err(`execution ${target.project}/${target.domain}/${name} created; follow it with: skein get execution ${name}${targetSuffix(options)}\n`);
+      io.err(`watch it in the console: ${page}\n`);
       return 0;
     }
     io.err(`execution ${target.project}/${target.domain}/${name} created; waiting for it to finish (Ctrl-C stops waiting, not the execution)\n`);
+    io.err(`watch it in the console: ${page}\n`);
     const { execution } = await client.getExecution({ id: response.id });
     if (!execution) throw new UsageError(`execution ${name} vanished`);
     const final = await follow(client, execution, io);

@@ -52,13 +52,16 @@ async function openDatabases(config: SandboxConfig, logger: Logger) {
   }
 }
 
-/** One service made of several: every route on one router, every loop run. */
+/** One service made of several: every route on one router, every loop run, the one plain-HTTP handler (admin's console). */
 function combined(services: readonly ServiceSetup[]): ServiceSetup {
+  const http = services.flatMap((service) => (service.http !== undefined ? [service.http] : []));
+  if (http.length > 1) throw new Error("more than one service answers plain HTTP requests; one port can serve only one");
   return {
     routes: (router) => {
       for (const service of services) service.routes(router);
     },
     loops: services.flatMap((service) => service.loops),
+    ...(http[0] !== undefined ? { http: http[0] } : {}),
   };
 }
 

@@ -76,6 +76,11 @@ describe("skein sandbox", () => {
     expect(out).toContain("\nHello, world!\n");
     const ran = /\nexecution default\/development\/([a-z0-9-]+) ran on cluster (local-a|local-b)\n/.exec(out);
     expect(ran, out).not.toBeNull();
+    const consoleUrl = `${sandbox.url}/console/projects/default/domains/development/executions/${ran?.[1] ?? ""}`;
+    expect(out).toContain(`\nsee it in the console: ${consoleUrl}\n`);
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
     firstHello = ran?.[1] ?? "";
 
     const clusters = await skein({}, "cluster", "list", "--endpoint", sandbox.url);

@@ -1,4 +1,5 @@
 import { ConfigError, type LogSink } from "@skein/server";
+import { executionConsoleUrl } from "../remote/console-url.js";
 import { startLocalClusters, type LocalClusters } from "./clusters.js";
 import { startControlPlane, type ControlPlane } from "./control-plane.js";
 import { exampleFiles, helloFile, registerExamples, runHello, shownPath, type HelloOutcome } from "./examples.js";
@@ -117,6 +118,7 @@ async function demonstrate(url: string, io: SandboxIo): Promise<number> {
       const id = hello.execution.id;
       io.out(hello.output);
       io.out(`execution ${id?.project ?? ""}/${id?.domain ?? ""}/${id?.name ?? ""} ran on cluster ${hello.execution.closure?.cluster || "-"}\n`);
+      io.out(`see it in the console: ${executionConsoleUrl(url, id?.project ?? "", id?.domain ?? "", id?.name ?? "")}\n`);
       io.out(usageHints(url, hello));
       await untilAborted(io.abort);
       return EXIT_OK;
