@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { AdminClient } from "../api";
 import { Loading, PhaseBadge, Problem, useAsync, ValueTable } from "../components";
 import { readableMap } from "../data/literal-value";
-import { durationMs, formatDuration, formatTime, nodePhaseName, nodeTone, workflowPhaseName, workflowTone, type PhaseTone } from "../format";
+import { durationMs, formatDuration, formatTime, isTerminalWorkflowPhase, nodePhaseName, nodeTone, workflowPhaseName, workflowTone, type PhaseTone } from "../format";
 import { buildGraph, childSummary } from "../graph/graph-model";
 import { GraphView, type NodeLook } from "../graph/graph-view";
 import { Link, paths } from "../router";
@@ -47,11 +47,15 @@ export function ExecutionPage({ client, project, domain, name }: { client: Admin
   const loadSignals = useCallback(() => {
     client.listSignals({ executionId: { project, domain, name }, limit: 1000 }).then((r) => { setSignals(r.signals); }, () => undefined);
   }, [client, project, domain, name]);
-  // Signals appear when gates start waiting: look again when nodes change, at most once a second.
+  // Signals appear when gates start waiting, which no watch message announces: look every two
+  // seconds until the execution ends, then once more.
+  const ended = isTerminalWorkflowPhase(phase);
   useEffect(() => {
-    const timer = setTimeout(loadSignals, signals.length === 0 && version < 2 ? 0 : 1000);
-    return () => { clearTimeout(timer); };
-  }, [loadSignals, version > 0, Math.floor(version / 30), phase]);
+    loadSignals();
+    if (ended) return;
+    const timer = setInterval(loadSignals, 2000);
+    return () => { clearInterval(timer); };
+  }, [loadSignals, ended]);
 
   const structure = store.structureVersion;
   const model = useMemo(() => buildGraph(closure, store, expanded), [closure, store, structure, expanded]);
