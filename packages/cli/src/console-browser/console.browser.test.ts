@@ -50,7 +50,7 @@ async function launch(page: Page, path: string, inputs: Record<string, string>):
 }
 
 describe("the console in a browser", () => {
-  it("launches hello world from its launch plan's form, watches it succeed live and shows the node's outputs", async () => {
+  it("launches hello world from its launch plan's form, watches it succeed live and shows the node's outputs", { timeout: 90_000 }, async () => {
     const page = await browser.newPage();
     await page.goto(`${sandbox.url}${domainPath}/launch-plans/wf`);
     // The default from the interface is filled in.
@@ -60,13 +60,13 @@ describe("the console in a browser", () => {
     await page.waitForSelector('section.execution[data-phase="SUCCEEDED"]', { timeout: 60_000 });
     await page.waitForSelector('.graph-node[data-tone="succeeded"]');
     await page.locator('[data-node-row="n0"]').click();
-    await expect.poll(() => page.locator('[aria-label="outputs"]').innerText()).toContain("Hello, Browser!");
-    await expect.poll(() => page.locator('[data-node-details="n0"]').innerText()).toContain("SUCCEEDED");
+    await expect.poll(() => page.locator('[aria-label="outputs"]').innerText(), { timeout: 30_000 }).toContain("Hello, Browser!");
+    await expect.poll(() => page.locator('[data-node-details="n0"]').innerText(), { timeout: 30_000 }).toContain("SUCCEEDED");
     await screenshot(page, "launched-and-succeeded");
     await page.close();
   });
 
-  it("approves a gate and the run finishes", async () => {
+  it("approves a gate and the run finishes", { timeout: 90_000 }, async () => {
     const page = await browser.newPage();
     await launch(page, `${domainPath}/workflows/gated`, { who: "gate" });
     await page.getByRole("button", { name: /^signals/ }).click();
@@ -75,12 +75,12 @@ describe("the console in a browser", () => {
     await screenshot(page, "gate-waiting");
     await approve.click();
     await page.waitForSelector('section.execution[data-phase="SUCCEEDED"]', { timeout: 60_000 });
-    await expect.poll(() => page.locator('[data-signal="ship"]').innerText()).toContain("true");
+    await expect.poll(() => page.locator('[data-signal="ship"]').innerText(), { timeout: 30_000 }).toContain("true");
     await screenshot(page, "gate-approved");
     await page.close();
   });
 
-  it("terminates a run waiting at its gate", async () => {
+  it("terminates a run waiting at its gate", { timeout: 90_000 }, async () => {
     const page = await browser.newPage();
     await launch(page, `${domainPath}/workflows/gated`, { who: "stop" });
     await page.getByRole("button", { name: /^signals/ }).click();
@@ -107,18 +107,18 @@ describe("a 10,000-node execution in the browser", () => {
     await (admin as TestAdmin | undefined)?.close();
   });
 
-  it("refuses a launch input that does not fit its type, naming the field", async () => {
+  it("refuses a launch input that does not fit its type, naming the field", { timeout: 90_000 }, async () => {
     const page = await browser.newPage();
     await page.goto(`${admin.admin.url}${domainPath}/workflows/fan`);
     await page.fill("#input-xs", '[1, "two"]');
     await page.getByRole("button", { name: "Launch" }).click();
-    await expect.poll(() => page.locator(".problem").innerText()).toContain('xs[1]: must be a whole number, not "two"');
+    await expect.poll(() => page.locator(".problem").innerText(), { timeout: 30_000 }).toContain('xs[1]: must be a whole number, not "two"');
     expect(page.url()).toMatch(/\/workflows\/fan$/);
     await screenshot(page, "launch-form-error");
     await page.close();
   });
 
-  it("opens with the map summarised by phase, lists every node and follows live changes", async () => {
+  it("opens with the map summarised by phase, lists every node and follows live changes", { timeout: 90_000 }, async () => {
     const page = await browser.newPage();
     await page.goto(`${admin.admin.url}${domainPath}/executions/${big.name}`);
     await page.waitForSelector('[data-node-count="10001"]', { timeout: 60_000 });
@@ -126,12 +126,12 @@ describe("a 10,000-node execution in the browser", () => {
     // Only the rows in view are in the document.
     expect(await page.locator("[data-node-row]").count()).toBeLessThan(100);
     const mapNode = page.locator(`.graph-node[data-node="${big.mapId}"]`);
-    await expect.poll(() => mapNode.textContent()).toMatch(/6666✓ 3334▶/);
+    await expect.poll(() => mapNode.textContent(), { timeout: 30_000 }).toMatch(/6666✓ 3334▶/);
     await big.finishChildren(big.running.slice(0, 334));
-    await expect.poll(() => mapNode.textContent()).toMatch(/7000✓ 3000▶/);
+    await expect.poll(() => mapNode.textContent(), { timeout: 30_000 }).toMatch(/7000✓ 3000▶/);
     await page.locator('[aria-label="nodes"]').evaluate((list: { scrollTop: number; scrollHeight: number }) => { list.scrollTop = list.scrollHeight; });
     // Scrolled to the end, the list still holds only the rows in view.
-    await expect.poll(() => page.locator("[data-node-row]").count()).toBeLessThan(100);
+    await expect.poll(() => page.locator("[data-node-row]").count(), { timeout: 30_000 }).toBeLessThan(100);
     const last = `${big.mapId}-9999`;
     await page.fill('[aria-label="search nodes"]', last);
     await page.locator(`[data-node-row="${last}"]`).click();
