@@ -100,7 +100,10 @@ describe.each(pages)("docs/%s", (page) => {
   // Steps share the page's data directory and run in order: later commands may rely on earlier
   // ones (a cache hit after a first run).
   it.each(steps.map((step) => [`line ${step.line}: ${step.command}`, step] as const))("%s", async (_title, step) => {
-    const outcome = step.http ? await post(step.http, env.SKEIN_ENDPOINT) : await skein(step.argv, dataDir, undefined, env);
+    const raw = step.http ? await post(step.http, env.SKEIN_ENDPOINT) : await skein(step.argv, dataDir, undefined, env);
+    // The pages show the sandbox's address; the test's admin listens on a port of its own.
+    const asDocs = (text: string) => (env.SKEIN_ENDPOINT === undefined ? text : text.replaceAll(env.SKEIN_ENDPOINT, docsEndpoint));
+    const outcome = { code: raw.code, out: asDocs(raw.out), both: asDocs(raw.both) };
     const ok = outcome.code === step.exitCode && matchesOutput(step.expected, step.merged ? outcome.both : outcome.out);
     expect(ok, report(step, outcome)).toBe(true);
   });
