@@ -8,6 +8,16 @@ import { Link, paths } from "../router";
 import type { ExecutionStore } from "./execution-store";
 import { SignalControl } from "./signal-control";
 
+/**
+ * A task log: a link when the browser can open it (http, https), else its name and location to
+ * copy (a worker's local file, say, which a web page may not open).
+ */
+function LogLink({ name, uri }: { name: string; uri: string }) {
+  const label = name === "" ? uri : name;
+  if (/^https?:\/\//.test(uri)) return <a href={uri} target="_blank" rel="noreferrer">{label}</a>;
+  return <span className="log-location" title={uri}>{label}: <code>{uri}</code></span>;
+}
+
 export function ErrorView({ error }: { error: ExecutionError }) {
   return (
     <div className="error-view">
@@ -91,7 +101,7 @@ export function NodeDetails({ client, store, nodeId, spec, signals, reloadSignal
                   {a.closure?.pluginId !== undefined && a.closure.pluginId !== "" && <span className="muted"> · {a.closure.pluginId}</span>}
                   {a.closure?.reason !== undefined && a.closure.reason !== "" && <div className="cause">cause: {a.closure.reason}</div>}
                   {a.closure?.result.case === "error" && <ErrorView error={a.closure.result.value} />}
-                  {(a.closure?.logs.length ?? 0) > 0 && <div className="logs">logs: {a.closure?.logs.map((l) => <a key={l.uri} href={l.uri} target="_blank" rel="noreferrer">{l.name === "" ? l.uri : l.name}</a>)}</div>}
+                  {(a.closure?.logs.length ?? 0) > 0 && <div className="logs">logs: {a.closure?.logs.map((l) => <LogLink key={l.uri} name={l.name} uri={l.uri} />)}</div>}
                 </li>
               );
             })}

@@ -1,0 +1,72 @@
+import { create } from "@bufbuild/protobuf";
+import { CompiledWorkflowClosureSchema, NodeExecutionPhase } from "@skein/idl";
+import { NodeExecutionSchema, WatchExecutionResponseSchema } from "@skein/idl/admin/v1";
+import { describe, expect, it } from "vitest";
+import { ExecutionStore } from "../execution/execution-store";
+import { flattenRows } from "../execution/node-rows";
+import { buildGraph, childSummary, maxDrawnChildren } from "./graph-model";
+import { layoutGraph } from "./layout";
+
+const closure = create(CompiledWorkflowClosureSchema, {
+  primary: {
+    template: {
+      nodes: [
+        { id: "prep", target: { case: "taskNode", value: { reference: { case: "referenceId", value: { name: "prep" } } } } },
+        { id: "fan", upstreamNodeIds: ["prep"], target: { case: "arrayNode", value: { node: { id: "inner" } } } },
+        { id: "report", upstreamNodeIds: ["fan", "prep"], target: { case: "gateNode", value: { condition: { case: "approve", value: { signalId: "ok" } } } } },
+      ],
+    },
+  },
+});
+
+function node(id: string, phase: NodeExecutionPhase, parent = "", facts: { isParent?: boolean; isArray?: boolean } = {}) {
+  return create(WatchExecutionResponseSchema, {
+    update: { case: "nodeExecution", value: create(NodeExecutionSchema, { id: { nodeId: id }, closure: { phase }, metadata: { parentNodeId: parent, specNodeId: parent === "" ? id : parent, ...facts } }) },
+  });
+}
+
+function storeWithMap(children: number): ExecutionStore {
+  const store = new ExecutionStore();
+  store.apply(node("prep", NodeExecutionPhase.SUCCEEDED));
+  store.apply(node("fan", NodeExecutionPhase.RUNNING, "", { isParent: true, isArray: true }));
+  for (let i = 0; i < children; i++) store.apply(node(`fan-${i}`, i % 4 === 0 ? NodeExecutionPhase.FAILED : NodeExecutionPhase.SUCCEEDED, "fan"));
+  return store;
+}
+
+describe("the execution graph", () => {
+  it("draws the template's nodes and dependencies, a map collapsed until expanded", () => {
+    const store = storeWithMap(10);
+    const collapsed = buildGraph(closure, store, new Set());
+    expect(collapsed.nodes.map((n) => [n.id, n.kind, n.expandable])).toEqual([["prep", "task", false], ["fan", "map", true], ["report", "gate", false]]);
+    expect(collapsed.edges).toEqual([{ from: "prep", to: "fan" }, { from: "fan", to: "report" }, { from: "prep", to: "report" }]);
+    expect(childSummary(store, "fan")).toMatchObject({ succeeded: 7, failed: 3, running: 0 });
+    const expanded = buildGraph(closure, store, new Set(["fan"]));
+    expect(expanded.nodes.filter((n) => n.parent === "fan")).toHaveLength(10);
+  });
+
+  it("draws at most a bounded number of a huge map's children and counts the rest", () => {
+    const store = storeWithMap(10_000);
+    const model = buildGraph(closure, store, new Set(["fan"]));
+    expect(model.nodes.filter((n) => n.parent === "fan")).toHaveLength(maxDrawnChildren);
+    expect(model.hidden.get("fan")).toBe(10_000 - maxDrawnChildren);
+    const layout = layoutGraph(model);
+    const fan = layout.boxes.get("fan");
+    expect(fan?.container).toBe(true);
+    // Every child sits inside its container, and the container after its upstream node.
+    for (const child of model.nodes.filter((n) => n.parent === "fan")) {
+      const box = layout.boxes.get(child.id);
+      expect(box !== undefined && fan !== undefined && box.x >= fan.x && box.x + box.width <= fan.x + fan.width && box.y >= fan.y && box.y + box.height <= fan.y + fan.height).toBe(true);
+    }
+    expect((layout.boxes.get("prep")?.x ?? 0) < (fan?.x ?? 0)).toBe(true);
+  });
+
+  it("lists every node depth first, children under their parent, minus collapsed subtrees", () => {
+    const store = storeWithMap(3);
+    expect(flattenRows(store, new Set()).map((r) => `${r.depth}:${r.id}`)).toEqual(["0:prep", "0:fan", "1:fan-0", "1:fan-1", "1:fan-2"]);
+    expect(flattenRows(store, new Set(["fan"])).map((r) => r.id)).toEqual(["prep", "fan"]);
+    // A repeated update replaces the node; it does not add a row.
+    store.apply(node("fan-1", NodeExecutionPhase.FAILED, "fan"));
+    expect(flattenRows(store, new Set())).toHaveLength(5);
+    expect(store.nodes.get("fan-1")?.closure?.phase).toBe(NodeExecutionPhase.FAILED);
+  });
+});
