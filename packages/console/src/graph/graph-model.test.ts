@@ -44,6 +44,22 @@ describe("the execution graph", () => {
     expect(expanded.nodes.filter((n) => n.parent === "fan")).toHaveLength(10);
   });
 
+  it("finds dependencies in input bindings and the compiler's connections, not only upstream_node_ids", () => {
+    const wired = create(CompiledWorkflowClosureSchema, {
+      primary: {
+        template: {
+          nodes: [
+            { id: "a" },
+            { id: "b", inputs: [{ var: "x", binding: { value: { case: "collection", value: { bindings: [{ value: { case: "promise", value: { nodeId: "a", var: "o0" } } }] } } } }] },
+            { id: "c", inputs: [{ var: "y", binding: { value: { case: "promise", value: { nodeId: "start-node", var: "y" } } } }] },
+          ],
+        },
+        connections: { upstream: { c: { ids: ["b"] } } },
+      },
+    });
+    expect(buildGraph(wired, undefined, new Set()).edges).toEqual([{ from: "a", to: "b" }, { from: "b", to: "c" }]);
+  });
+
   it("draws at most a bounded number of a huge map's children and counts the rest", () => {
     const store = storeWithMap(10_000);
     const model = buildGraph(closure, store, new Set(["fan"]));

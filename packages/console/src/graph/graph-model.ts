@@ -1,4 +1,4 @@
-import type { CompiledWorkflowClosure, Node, WorkflowTemplate } from "@skein/idl";
+import type { BindingData, CompiledWorkflowClosure, ConnectionSet, Node, WorkflowTemplate } from "@skein/idl";
 import { NodeExecutionPhase } from "@skein/idl";
 import type { NodeExecution } from "@skein/idl/admin/v1";
 import { nodeTone, type PhaseTone } from "../format";
@@ -66,12 +66,43 @@ function nodeLabel(node: Node): string {
   return name === "" || name === node.id ? node.id : `${node.id} (${name})`;
 }
 
-function edgesOf(template: WorkflowTemplate, idOf: (specId: string) => string | undefined): GraphEdge[] {
+/** The nodes whose outputs a binding reads. */
+function promisedNodes(binding: BindingData | undefined, into: Set<string>): void {
+  const value = binding?.value;
+  switch (value?.case) {
+    case "promise":
+      into.add(value.value.nodeId);
+      break;
+    case "collection":
+      for (const item of value.value.bindings) promisedNodes(item, into);
+      break;
+    case "map":
+      for (const item of Object.values(value.value.bindings)) promisedNodes(item, into);
+      break;
+    case "scalar":
+    case "offloaded":
+    case undefined:
+      break;
+  }
+}
+
+/**
+ * A node's dependencies: the compiler's connections when the closure has them, and always the
+ * explicit `upstream_node_ids` and the nodes its inputs read (branches' inner nodes included).
+ */
+function upstreamOf(node: Node, connections: ConnectionSet | undefined): Set<string> {
+  const up = new Set([...node.upstreamNodeIds, ...(connections?.upstream[node.id]?.ids ?? [])]);
+  for (const input of node.inputs) promisedNodes(input.binding, up);
+  return up;
+}
+
+function edgesOf(template: WorkflowTemplate, idOf: (specId: string) => string | undefined, connections?: ConnectionSet): GraphEdge[] {
   const edges: GraphEdge[] = [];
   for (const node of template.nodes) {
     const to = idOf(node.id);
     if (to === undefined) continue;
-    for (const up of new Set(node.upstreamNodeIds)) {
+    for (const up of upstreamOf(node, connections)) {
+      if (up === node.id) continue;
       const from = idOf(up);
       if (from !== undefined) edges.push({ from, to });
     }
@@ -132,7 +163,7 @@ export function buildGraph(closure: CompiledWorkflowClosure | undefined, live: L
     nodes.push({ id: spec.id, label: nodeLabel(spec), kind, expandable });
     if (expandable && expanded.has(spec.id)) addChildren(spec.id, specById.get(spec.id));
   }
-  if (template !== undefined) edges.push(...edgesOf(template, (id) => (drawn.has(id) ? id : undefined)));
+  if (template !== undefined) edges.push(...edgesOf(template, (id) => (drawn.has(id) ? id : undefined), closure?.primary?.connections));
   return { nodes, edges, hidden, truncated };
 }
 

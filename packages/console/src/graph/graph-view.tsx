@@ -73,7 +73,7 @@ export function GraphView({ model, look, selected, onSelect, expanded, onToggle 
           return (
             <g key={box.id} data-node={box.id} className="graph-container" onClick={() => onSelect?.(box.id)}>
               <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={8} fill="#f5f7fa" stroke={tone === undefined ? "#c4c9d0" : toneColours[tone]} strokeWidth={selected === box.id ? 3 : 1.5} />
-              <text x={box.x + 10} y={box.y + 19} className="graph-label">{node?.label ?? box.id} · {caption}</text>
+              <text x={box.x + 10} y={box.y + 19} className="graph-label">{truncate(`${node?.label ?? box.id} · ${caption}`, Math.max(12, Math.floor((box.width - 36) / 7)))}</text>
               <text x={box.x + box.width - 18} y={box.y + 19} className="graph-toggle" onClick={(e) => { e.stopPropagation(); onToggle?.(box.id); }}>−</text>
               {(model.hidden.get(box.id) ?? 0) > 0 && <text x={box.x + 10} y={box.y + box.height - 4} className="graph-caption">+{model.hidden.get(box.id)} more in the node list</text>}
             </g>
