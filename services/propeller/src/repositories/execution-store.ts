@@ -302,12 +302,7 @@ export class ExecutionStore {
     });
   }
 
-  /** Stores a started attempt's plugin handle with the events reporting it, fenced by the lease. */
-  async recordAttempt(lease: Lease, workKey: string, pluginState: string, events: readonly Uint8Array[]): Promise<void> {
-    await this.recordAttempts(lease, [{ workKey, pluginState, events }]);
-  }
-
-  /** Stores several started attempts of one execution in one fenced transaction. */
+  /** Stores started attempts of one execution (plugin handles and the events reporting them) in one fenced transaction. */
   async recordAttempts(lease: Lease, attempts: readonly AttemptRecord[]): Promise<void> {
     if (attempts.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
