@@ -68,6 +68,7 @@ export type {
   EngineRecord,
   ExecutionOptions,
   ExecutionState,
+  NodeKind,
   NodePath,
   NodeState,
   NodeTable,

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import {
   IdentifierSchema, ResourceType, WorkflowTemplateSchema,
-  type DynamicJobSpec, type Identifier, type LaunchPlanTemplate, type TaskTemplate, type TypedInterface,
+  type DynamicJobSpec, type Identifier, type LaunchPlanTemplate, type TaskTemplate, type TypedInterface, type WorkflowTemplate,
 } from "@skein/idl";
 import { Catalog } from "./catalog.js";
 import { ErrorSink } from "./compile-error.js";
@@ -15,6 +15,8 @@ export interface DynamicJobContext {
   readonly workflowName: string;
   /** Tasks the generated nodes may reference besides those in the spec. */
   readonly tasks?: readonly TaskTemplate[];
+  /** Sub-workflows the generated nodes may run besides those in the spec. */
+  readonly subWorkflows?: readonly WorkflowTemplate[];
   /** Launch plans the generated nodes may reference. */
   readonly launchPlans?: readonly LaunchPlanTemplate[];
   /**
@@ -34,7 +36,7 @@ export function compileDynamicJob(spec: DynamicJobSpec, context: DynamicJobConte
   const sink = new ErrorSink(context.workflowName);
   const catalog = new Catalog({
     tasks: [...spec.tasks, ...(context.tasks ?? [])],
-    subWorkflows: spec.subworkflows,
+    subWorkflows: [...spec.subworkflows, ...(context.subWorkflows ?? [])],
     launchPlans: context.launchPlans ?? [],
   }, sink);
   if (spec.minSuccesses < 0n || spec.minSuccesses > BigInt(spec.nodes.length)) {

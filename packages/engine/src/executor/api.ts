@@ -20,6 +20,7 @@ import type {
   WorkflowExecutionPhase,
   CatalogCacheStatus,
 } from "@skein/idl";
+import type { CompileResult } from "../compiler/compile-workflow.js";
 
 /**
  * A node's position in the execution tree. Top-level nodes use their template id (`n0`); nested
@@ -226,6 +227,12 @@ export interface ExecutionState {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a node runs, from its template: a task node is `dynamic` once an attempt returned a spec
+ * (before that nothing tells a dynamic task from a plain one).
+ */
+export type NodeKind = "task" | "dynamic" | "array" | "branch" | "subworkflow" | "launchPlan" | "gate";
+
 /** The engine's answer to one event. */
 export interface Step {
   readonly state: ExecutionState;
@@ -242,6 +249,14 @@ export interface WorkflowEngine {
    * come in the order they should be carried out; records in the order things happened.
    */
   handle(state: ExecutionState, event: EngineEvent, now: number): Step;
+  /** What the node at `path` runs; undefined when `state` has no such node or it runs nothing. */
+  nodeKind(state: ExecutionState, path: NodePath): NodeKind | undefined;
+  /**
+   * The workflow the dynamic node at `path` generated, compiled against what its scope can
+   * reference (its inputs and outputs typed by the task's interface); undefined unless the node's
+   * task returned a spec. Compiling costs in proportion to the spec: call it once per spec.
+   */
+  generatedWorkflow(state: ExecutionState, path: NodePath): CompileResult | undefined;
 }
 
 export type EngineFactory = (closure: CompiledWorkflowClosure, options?: ExecutionOptions) => WorkflowEngine;

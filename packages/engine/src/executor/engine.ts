@@ -2,6 +2,7 @@ import { WorkflowExecutionPhase, type CompiledWorkflowClosure } from "@skein/idl
 import { isTerminalWorkflowPhase } from "../phases.js";
 import type { EngineEvent, ExecutionOptions, ExecutionState, Step, WorkflowEngine } from "./api.js";
 import { kernel } from "./dispatch.js";
+import { generatedWorkflowAt, nodeKindAt } from "./describe.js";
 import { dispatchEvent } from "./events.js";
 import { workflowGraph } from "./graph.js";
 import { Library } from "./library.js";
@@ -36,6 +37,8 @@ export function createEngine(closure: CompiledWorkflowClosure, options: Executio
   return {
     initialState: () => ({ phase: WorkflowExecutionPhase.QUEUED, nodes: PersistentMap.empty(), detail: initialBookkeeping() }),
     handle: (state, event, now) => handle(env, state, event, now),
+    nodeKind: (state, path) => nodeKindAt(env, state, path),
+    generatedWorkflow: (state, path) => generatedWorkflowAt(env, template.id?.name ?? "", state, path),
   };
 }
 

@@ -6,6 +6,7 @@ export type {
   EngineRecord,
   ExecutionOptions,
   ExecutionState,
+  NodeKind,
   NodePath,
   NodeState,
   NodeTable,

@@ -43,10 +43,27 @@ export class Library {
   launchPlan(id: Identifier | undefined): LaunchPlanTemplate | undefined {
     return this.launchPlans.get(identifierKey(id)) ?? this.parent?.launchPlan(id);
   }
+
+  /** Every template this library sees; a template shadows the parent library's of the same id. */
+  visible(): { tasks: TaskTemplate[]; workflows: WorkflowTemplate[]; launchPlans: LaunchPlanTemplate[] } {
+    const tasks = new Map(this.tasks);
+    const workflows = new Map(this.workflows);
+    const launchPlans = new Map(this.launchPlans);
+    for (let library = this.parent; library !== undefined; library = library.parent) {
+      addMissing(tasks, library.tasks);
+      addMissing(workflows, library.workflows);
+      addMissing(launchPlans, library.launchPlans);
+    }
+    return { tasks: [...tasks.values()], workflows: [...workflows.values()], launchPlans: [...launchPlans.values()] };
+  }
 }
 
 function byId<T extends { readonly id?: Identifier | undefined }>(templates: readonly (T | undefined)[]): Map<string, T> {
   const map = new Map<string, T>();
   for (const t of templates) if (t) map.set(identifierKey(t.id), t);
   return map;
+}
+
+function addMissing<T>(into: Map<string, T>, from: ReadonlyMap<string, T>): void {
+  for (const [key, template] of from) if (!into.has(key)) into.set(key, template);
 }
