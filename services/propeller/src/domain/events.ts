@@ -1,10 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import type { EngineRecord, ExecutionState } from "@skein/engine";
+import type { EngineRecord, ExecutionState, NodeKind, WorkflowEngine } from "@skein/engine";
 import {
+  CatalogCacheStatus,
+  DynamicWorkflowNodeMetadataSchema,
   NodeExecutionEventSchema,
+  NodeExecutionPhase,
   TaskExecutionEventSchema,
   WorkflowExecutionEventSchema,
+  type DynamicWorkflowNodeMetadata,
   type ExecutionError,
   type Identifier,
   type LiteralMap,
@@ -22,11 +26,16 @@ export interface Producer {
   readonly epoch: bigint;
 }
 
+/** What events read from the engine about a node besides its records. */
+export type NodeFacts = Pick<WorkflowEngine, "nodeKind" | "generatedWorkflow">;
+
 /**
  * Admin events for what the engine recorded. A node's first report carries its inputs (read from
  * the state after the step); outputs and errors travel inline: admin offloads large ones itself.
+ * Every node event says what the node is (is_parent, is_array, is_dynamic); the DYNAMIC_RUNNING
+ * event of a dynamic node also carries the workflow it generated, once: admin keeps it.
  */
-export function eventsOfRecords(producer: Producer, records: readonly EngineRecord[], state: ExecutionState, reportedAt: number): Event[] {
+export function eventsOfRecords(producer: Producer, records: readonly EngineRecord[], state: ExecutionState, reportedAt: number, facts: NodeFacts): Event[] {
   return records.map((record) => {
     if (record.type === "workflow") {
       const value = create(WorkflowExecutionEventSchema, {
@@ -41,6 +50,8 @@ export function eventsOfRecords(producer: Producer, records: readonly EngineReco
     }
     const parent = parentPathOf(record.node);
     const inputs = state.nodes.get(record.node)?.inputs;
+    const kind = facts.nodeKind(state, record.node);
+    const dynamicWorkflow = kind === "dynamic" && record.phase === NodeExecutionPhase.DYNAMIC_RUNNING ? generated(facts, state, record.node) : undefined;
     const value = create(NodeExecutionEventSchema, {
       id: { nodeId: nodeIdOf(record.node), executionId: producer.executionId },
       producerId: producer.cluster,
@@ -50,13 +61,33 @@ export function eventsOfRecords(producer: Producer, records: readonly EngineReco
       reportedAt: timestampFromMs(reportedAt),
       ...(inputs !== undefined ? { inputValue: { case: "inputData" as const, value: inputs } } : {}),
       outputResult: result(record.outputs, record.error),
-      ...(record.cacheStatus !== undefined ? { targetMetadata: { case: "taskNodeMetadata" as const, value: { cacheStatus: record.cacheStatus } } } : {}),
+      ...(record.cacheStatus !== undefined || dynamicWorkflow !== undefined
+        ? { targetMetadata: { case: "taskNodeMetadata" as const, value: { cacheStatus: record.cacheStatus ?? CatalogCacheStatus.UNSPECIFIED, dynamicWorkflow } } }
+        : {}),
       ...(parent !== undefined ? { parentNodeMetadata: { nodeId: nodeIdOf(parent) } } : {}),
       specNodeId: specNodeIdOf(record.node),
       retryGroup: String(record.attempt),
+      ...flagsOf(kind),
     });
     return create(EventSchema, { kind: { case: "nodeEvent", value } });
   });
+}
+
+/** Admin's facts about a node of this kind: branches, sub-workflows, dynamic and array nodes have children. */
+function flagsOf(kind: NodeKind | undefined): { isParent: boolean; isArray: boolean; isDynamic: boolean } {
+  const isParent = kind === "array" || kind === "branch" || kind === "subworkflow" || kind === "dynamic";
+  return { isParent, isArray: kind === "array", isDynamic: kind === "dynamic" };
+}
+
+/**
+ * The generated workflow as admin stores it. A spec the compiler rejects (the engine runs what is
+ * structurally sound, the compiler also checks types) is not reported: its nodes still are.
+ */
+function generated(facts: NodeFacts, state: ExecutionState, node: string): DynamicWorkflowNodeMetadata | undefined {
+  const result = facts.generatedWorkflow(state, node);
+  if (result?.ok !== true) return undefined;
+  const id = result.closure.primary?.template?.id;
+  return create(DynamicWorkflowNodeMetadataSchema, { ...(id !== undefined ? { id } : {}), compiledWorkflow: result.closure });
 }
 
 /** One report about a task attempt. */

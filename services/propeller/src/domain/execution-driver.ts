@@ -172,7 +172,7 @@ export class ExecutionDriver {
         if (step.state === state && step.decisions.length === 0 && step.records.length === 0) continue;
         state = step.state;
         if (item.report !== undefined) events.push(taskEvent(this.producer, item.report));
-        events.push(...eventsOfRecords(this.producer, step.records, state, now));
+        events.push(...eventsOfRecords(this.producer, step.records, state, now, engine));
         records.push(...step.records);
         for (const decision of step.decisions) {
           if (isWork(decision)) {
