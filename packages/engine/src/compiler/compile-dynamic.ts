@@ -24,6 +24,11 @@ export interface DynamicJobContext {
    * outputs what `spec.outputs` must bind. Without it neither side is type-checked.
    */
   readonly parentInterface?: TypedInterface;
+  /**
+   * The id of the workflow the dynamic node belongs to: the generated workflow's default id takes
+   * its project, domain and version (so it is a complete identifier).
+   */
+  readonly workflowId?: Identifier;
   /** The id given to the generated workflow; by default derived from the workflow and node. */
   readonly id?: Identifier;
 }
@@ -59,5 +64,6 @@ export function compileDynamicJob(spec: DynamicJobSpec, context: DynamicJobConte
 function generatedId(context: DynamicJobContext): Identifier {
   const raw = `${context.workflowName}.${context.parentNode}`.replace(/[^A-Za-z0-9_.-]/g, "_");
   const name = /^[A-Za-z_]/.test(raw) ? raw : `_${raw}`;
-  return create(IdentifierSchema, { resourceType: ResourceType.WORKFLOW, name: name.slice(0, 255) });
+  const { project = "", domain = "", version = "" } = context.workflowId ?? {};
+  return create(IdentifierSchema, { resourceType: ResourceType.WORKFLOW, project, domain, name: name.slice(0, 255), version });
 }

@@ -95,7 +95,8 @@ describe("the workflow a dynamic node generated", () => {
     const generated = engine.generatedWorkflow(final, "dyn");
     expect(generated?.ok).toBe(true);
     const compiled = generated?.ok === true ? generated.closure : undefined;
-    expect(compiled?.primary?.template?.id?.name).toBe("wf.dyn");
+    // A complete identifier: the workflow's project, domain and version.
+    expect(compiled?.primary?.template?.id).toMatchObject({ project: "p", domain: "d", name: "wf.dyn", version: "v1" });
     expect(compiled?.primary?.template?.nodes.map((n) => n.id)).toEqual(["d0", "d1"]);
     expect(compiled?.primary?.connections?.upstream.d1?.ids).toEqual(["d0"]);
     expect(compiled?.primary?.template?.interface?.outputs?.variables.total).toBeDefined();

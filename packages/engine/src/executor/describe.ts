@@ -1,3 +1,4 @@
+import type { Identifier } from "@skein/idl";
 import { compileDynamicJob } from "../compiler/compile-dynamic.js";
 import type { CompileResult } from "../compiler/compile-workflow.js";
 import { assertNever } from "../assert-never.js";
@@ -31,7 +32,7 @@ export function nodeKindAt(env: EngineEnv, state: ExecutionState, path: NodePath
   }
 }
 
-export function generatedWorkflowAt(env: EngineEnv, workflowName: string, state: ExecutionState, path: NodePath): CompileResult | undefined {
+export function generatedWorkflowAt(env: EngineEnv, workflowId: Identifier | undefined, state: ExecutionState, path: NodePath): CompileResult | undefined {
   const tx = new Tx(env, state, 0);
   const inst = locate(tx, path);
   const detail = detailOf(tx.node(path));
@@ -41,7 +42,8 @@ export function generatedWorkflowAt(env: EngineEnv, workflowName: string, state:
   const visible = dynamicScope(path, detail.spec, inst.scope.library).library.visible();
   return compileDynamicJob(detail.spec, {
     parentNode: path,
-    workflowName,
+    workflowName: workflowId?.name ?? "",
+    ...(workflowId !== undefined ? { workflowId } : {}),
     tasks: visible.tasks,
     subWorkflows: visible.workflows,
     launchPlans: visible.launchPlans,

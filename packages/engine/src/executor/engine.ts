@@ -38,7 +38,7 @@ export function createEngine(closure: CompiledWorkflowClosure, options: Executio
     initialState: () => ({ phase: WorkflowExecutionPhase.QUEUED, nodes: PersistentMap.empty(), detail: initialBookkeeping() }),
     handle: (state, event, now) => handle(env, state, event, now),
     nodeKind: (state, path) => nodeKindAt(env, state, path),
-    generatedWorkflow: (state, path) => generatedWorkflowAt(env, template.id?.name ?? "", state, path),
+    generatedWorkflow: (state, path) => generatedWorkflowAt(env, template.id, state, path),
   };
 }
 
