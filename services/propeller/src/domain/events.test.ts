@@ -13,7 +13,7 @@ import {
   type NodeSchema,
 } from "@skein/idl";
 import { describe, expect, it } from "vitest";
-import { eventsOfRecords, type Producer } from "./events.js";
+import { eventsOfRecords, type NodeFacts, type Producer } from "./events.js";
 
 // Node events say what a node is, from the engine: the tests drive the engine by hand through
 // the steps that make a node dynamic, and read the events propeller would send for them.
@@ -119,5 +119,33 @@ describe("node events", () => {
     expect(last?.phase).toBe(NodeExecutionPhase.ABORTED);
     expect(flags(last)).toEqual([true, false, true]);
     expect(last?.targetMetadata.case === "taskNodeMetadata" ? last.targetMetadata.value.dynamicWorkflow : undefined).toBeUndefined();
+  });
+
+  it("leave out a generated workflow admin would refuse, saying why, and still mark the node", () => {
+    // A task without project, domain or version: the engine runs it, admin's rules refuse the id.
+    const looseId = { resourceType: ResourceType.TASK, name: "loose" };
+    const loose = create(TaskTemplateSchema, { id: looseId, type: "typescript", interface: { inputs: variables({ x: INT }), outputs: variables({ o0: INT }) } });
+    const looseSpec = create(DynamicJobSpecSchema, {
+      nodes: [{ id: "dn0", inputs: [{ var: "x", ...promise("start-node", "n") }], target: { case: "taskNode", value: { reference: { case: "referenceId", value: looseId } } } }],
+      outputs: [{ var: "total", ...promise("dn0", "o0") }],
+      tasks: [loose],
+    });
+    const problems: string[] = [];
+    const facts: NodeFacts = {
+      nodeKind: (s, path) => engine.nodeKind(s, path),
+      generatedWorkflow: (s, path) => engine.generatedWorkflow(s, path),
+      unreported: (node: string, problem: string) => { problems.push(`${node}: ${problem}`); } };
+    let state = engine.initialState();
+    const sent: NodeExecutionEvent[] = [];
+    for (const event of [generated[0], { type: "attemptSucceeded", node: "dyn", attempt: 0, dynamic: looseSpec }] as EngineEvent[]) {
+      const step = engine.handle(state, event, 1000);
+      state = step.state;
+      for (const e of eventsOfRecords(producer, step.records, state, 1000, facts)) if (e.kind.case === "nodeEvent") sent.push(e.kind.value);
+    }
+    const running = of(sent, "dyn").find((e) => e.phase === NodeExecutionPhase.DYNAMIC_RUNNING);
+    expect(flags(running)).toEqual([true, false, true]);
+    expect(running?.targetMetadata.case === "taskNodeMetadata" ? running.targetMetadata.value.dynamicWorkflow : "none").toBeUndefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^dyn: .*compiled_workflow\.tasks\[0\]\.template\.id\.project: /);
   });
 });

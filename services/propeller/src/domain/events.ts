@@ -17,6 +17,7 @@ import {
   type WorkflowExecutionIdentifier,
 } from "@skein/idl";
 import { EventSchema, type Event } from "@skein/idl/admin/v1";
+import { validate } from "@skein/idl/validate";
 import { nodeIdOf, parentPathOf, specNodeIdOf } from "./node-ids.js";
 
 /** Who reports: the cluster and the assignment epoch it holds the execution under. */
@@ -27,7 +28,10 @@ export interface Producer {
 }
 
 /** What events read from the engine about a node besides its records. */
-export type NodeFacts = Pick<WorkflowEngine, "nodeKind" | "generatedWorkflow">;
+export interface NodeFacts extends Pick<WorkflowEngine, "nodeKind" | "generatedWorkflow"> {
+  /** Told when a dynamic node's generated workflow cannot be reported (its nodes still are). */
+  readonly unreported?: (node: string, problem: string) => void;
+}
 
 /**
  * Admin events for what the engine recorded. A node's first report carries its inputs (read from
@@ -80,14 +84,26 @@ function flagsOf(kind: NodeKind | undefined): { isParent: boolean; isArray: bool
 }
 
 /**
- * The generated workflow as admin stores it. A spec the compiler rejects (the engine runs what is
- * structurally sound, the compiler also checks types) is not reported: its nodes still are.
+ * The generated workflow as admin stores it. One the compiler rejects (the engine runs what is
+ * structurally sound; the compiler also checks types) or admin would refuse (admin refuses the
+ * whole batch an invalid message is in, so it must not be sent) is left out: its nodes are still
+ * reported.
  */
 function generated(facts: NodeFacts, state: ExecutionState, node: string): DynamicWorkflowNodeMetadata | undefined {
   const result = facts.generatedWorkflow(state, node);
-  if (result?.ok !== true) return undefined;
+  if (result === undefined) return undefined;
+  if (!result.ok) {
+    facts.unreported?.(node, result.errors.map((e) => e.message).join("; "));
+    return undefined;
+  }
   const id = result.closure.primary?.template?.id;
-  return create(DynamicWorkflowNodeMetadataSchema, { ...(id !== undefined ? { id } : {}), compiledWorkflow: result.closure });
+  const meta = create(DynamicWorkflowNodeMetadataSchema, { ...(id !== undefined ? { id } : {}), compiledWorkflow: result.closure });
+  const violations = validate(DynamicWorkflowNodeMetadataSchema, meta);
+  if (violations.length > 0) {
+    facts.unreported?.(node, violations.map((v) => `${v.field}: ${v.message}`).join("; "));
+    return undefined;
+  }
+  return meta;
 }
 
 /** One report about a task attempt. */

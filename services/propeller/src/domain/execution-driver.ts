@@ -19,7 +19,7 @@ import type { Logger } from "@skein/server";
 import type { CatalogCache } from "../cache/catalog-cache.js";
 import { LeaseLostError, type ClaimedExecution, type ExecutionStore, type Lease } from "../repositories/execution-store.js";
 import { sleep, type AttemptRunner } from "./attempt-runner.js";
-import { eventsOfRecords, taskEvent, type Producer, type TaskReport } from "./events.js";
+import { eventsOfRecords, taskEvent, type NodeFacts, type Producer, type TaskReport } from "./events.js";
 import { loadExecution, recoveredOutputs, recoverySource } from "./execution-source.js";
 import { nodeIdOf } from "./node-ids.js";
 import { answeredKeys, decodeWork, encodeWork, isWork, workKey, type Work } from "./work.js";
@@ -148,6 +148,11 @@ export class ExecutionDriver {
   private async loop(engine: WorkflowEngine, start: ExecutionState, persistedAtStart: ExecutionState | undefined): Promise<DriverEnd> {
     let state = start;
     let persisted = persistedAtStart;
+    const facts: NodeFacts = {
+      nodeKind: (s, path) => engine.nodeKind(s, path),
+      generatedWorkflow: (s, path) => engine.generatedWorkflow(s, path),
+      unreported: (node, problem) => { this.deps.logger.warn("the workflow a dynamic node generated is not reported", { execution: this.id.name, node, problem }); },
+    };
     while (!this.stop.signal.aborted) {
       if (this.queue.length === 0) {
         if (persisted !== undefined && isTerminalWorkflowPhase(persisted.phase)) return "finished";
@@ -172,7 +177,7 @@ export class ExecutionDriver {
         if (step.state === state && step.decisions.length === 0 && step.records.length === 0) continue;
         state = step.state;
         if (item.report !== undefined) events.push(taskEvent(this.producer, item.report));
-        events.push(...eventsOfRecords(this.producer, step.records, state, now, engine));
+        events.push(...eventsOfRecords(this.producer, step.records, state, now, facts));
         records.push(...step.records);
         for (const decision of step.decisions) {
           if (isWork(decision)) {
