@@ -1,6 +1,8 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
+  CatalogCacheStatus,
+  CatalogReservationStatus,
   DynamicWorkflowNodeMetadataSchema,
   ExecutionErrorSchema,
   NodeExecutionPhase,
@@ -44,7 +46,8 @@ export function elapsedMs(startedAt: Date | null, at: Date): number {
 /**
  * The node record after an accepted event: the first event creates it, later ones move its phase
  * and fill in what they carry. Fields an event leaves empty keep their stored value, so a terminal
- * event without inputs does not erase the inputs an earlier event reported.
+ * event without inputs does not erase the inputs an earlier event reported, nor a later event without
+ * a generated workflow the dynamic workflow an earlier one did.
  */
 export function applyNodeEvent(
   stored: NodeExecutionRow | undefined,
@@ -107,11 +110,16 @@ export function applyNodeEvent(
   const target = event.targetMetadata;
   if (target.case === "taskNodeMetadata") {
     const meta = target.value;
-    row.cache_status = cacheStatusToRow(meta.cacheStatus);
-    row.task_node_info = toBinary(
-      TaskNodeInfoSchema,
-      create(TaskNodeInfoSchema, { cacheStatus: meta.cacheStatus, catalogKey: meta.catalogKey, reservationStatus: meta.reservationStatus, checkpointUri: meta.checkpointUri }),
-    );
+    // An event that only reports the generated workflow leaves the cache facts as they were.
+    const cacheFacts = meta.cacheStatus !== CatalogCacheStatus.UNSPECIFIED || meta.catalogKey !== undefined ||
+      meta.reservationStatus !== CatalogReservationStatus.UNSPECIFIED || meta.checkpointUri !== "";
+    if (cacheFacts || meta.dynamicWorkflow === undefined) {
+      row.cache_status = cacheStatusToRow(meta.cacheStatus);
+      row.task_node_info = toBinary(
+        TaskNodeInfoSchema,
+        create(TaskNodeInfoSchema, { cacheStatus: meta.cacheStatus, catalogKey: meta.catalogKey, reservationStatus: meta.reservationStatus, checkpointUri: meta.checkpointUri }),
+      );
+    }
     if (meta.dynamicWorkflow !== undefined) {
       row.dynamic_workflow = toBinary(DynamicWorkflowNodeMetadataSchema, meta.dynamicWorkflow);
       row.dynamic_job_spec_uri = meta.dynamicWorkflow.dynamicJobSpecUri;

@@ -1,6 +1,6 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { CatalogCacheStatus, NodeExecutionPhase as N, TaskExecutionPhase as T, WorkflowExecutionPhase as W } from "@skein/idl";
+import { CatalogCacheStatus, NodeExecutionPhase as N, ResourceType, TaskExecutionPhase as T, WorkflowExecutionPhase as W } from "@skein/idl";
 import { EventOutcome as O, SortDirection } from "@skein/idl/admin/v1";
 import { intLiteral, literalMap } from "@skein/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,6 +123,33 @@ describe("node and task events", () => {
     const data = await admin.client.getNodeExecutionData({ id: nodeId("nodes", "n0") });
     expect(data.inputs).toEqual(inputs);
     expect(data.outputs).toEqual(literalMap({ y: intLiteral(2n) }));
+  });
+
+  it("keep a dynamic node's generated workflow, and its cache facts, through events that leave them out", async () => {
+    const id = { resourceType: ResourceType.WORKFLOW, project: "proj", domain: "development", name: "wf.dyn", version: "v1" };
+    const compiledWorkflow = { primary: { template: { id, nodes: [{ id: "dn0" }, { id: "dn1", upstreamNodeIds: ["dn0"] }] } } };
+    const dynamicWorkflow = { id, compiledWorkflow };
+    const taskMeta = (value: { cacheStatus?: CatalogCacheStatus; dynamicWorkflow?: typeof dynamicWorkflow }) => ({ targetMetadata: { case: "taskNodeMetadata" as const, value } });
+    expect(
+      await outcomes(
+        nodeEvent("nodes", "dyn", N.RUNNING, 1, taskMeta({ cacheStatus: CatalogCacheStatus.MISS })),
+        nodeEvent("nodes", "dyn", N.DYNAMIC_RUNNING, 2, { isParent: true, isDynamic: true, ...taskMeta({ dynamicWorkflow }) }),
+        nodeEvent("nodes", "dyn", N.SUCCEEDED, 3, { isParent: true, isDynamic: true, ...taskMeta({ cacheStatus: CatalogCacheStatus.POPULATED }) }),
+      ),
+    ).toEqual([O.ACCEPTED, O.ACCEPTED, O.ACCEPTED]);
+    const data = await admin.client.getNodeExecutionData({ id: nodeId("nodes", "dyn") });
+    expect(data.dynamicWorkflow?.id?.name).toBe("wf.dyn");
+    expect(data.dynamicWorkflow?.compiledWorkflow?.primary?.template?.nodes.map((n) => n.id)).toEqual(["dn0", "dn1"]);
+    const { nodeExecution } = await admin.client.getNodeExecution({ id: nodeId("nodes", "dyn") });
+    expect(nodeExecution?.metadata).toMatchObject({ isParent: true, isDynamic: true, isArray: false });
+    expect(nodeExecution?.closure?.targetMetadata).toMatchObject({ case: "taskNodeInfo", value: { cacheStatus: CatalogCacheStatus.POPULATED } });
+    // The event that brought the workflow said nothing of the cache: the MISS before it stayed.
+    await outcomes(
+      nodeEvent("nodes", "dyn2", N.RUNNING, 1, taskMeta({ cacheStatus: CatalogCacheStatus.MISS })),
+      nodeEvent("nodes", "dyn2", N.DYNAMIC_RUNNING, 2, taskMeta({ dynamicWorkflow })),
+    );
+    const second = await admin.client.getNodeExecution({ id: nodeId("nodes", "dyn2") });
+    expect(second.nodeExecution?.closure?.targetMetadata).toMatchObject({ case: "taskNodeInfo", value: { cacheStatus: CatalogCacheStatus.MISS } });
   });
 
   it("treat a repeated phase as a duplicate and a late phase as already terminal", async () => {
