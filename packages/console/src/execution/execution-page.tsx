@@ -13,6 +13,7 @@ import { ErrorView, NodeDetails } from "./node-details";
 import { NodeTable } from "./node-table";
 import { SignalsPanel } from "./signals-panel";
 import { useExecution } from "./use-execution";
+import { useGeneratedWorkflows } from "./use-generated-workflows";
 
 const summaryOrder: readonly [PhaseTone, string][] = [["succeeded", "✓"], ["running", "▶"], ["waiting", "…"], ["failed", "✗"], ["aborted", "■"], ["skipped", "-"]];
 
@@ -58,7 +59,8 @@ export function ExecutionPage({ client, project, domain, name }: { client: Admin
   }, [loadSignals, ended]);
 
   const structure = store.structureVersion;
-  const model = useMemo(() => buildGraph(closure, store, expanded), [closure, store, structure, expanded]);
+  const generated = useGeneratedWorkflows(client, store, version, expanded);
+  const model = useMemo(() => buildGraph(closure, store, expanded, generated), [closure, store, structure, expanded, generated]);
   const specs = useMemo(() => new Map<string, Node>((closure?.primary?.template?.nodes ?? []).map((n) => [n.id, n])), [closure]);
   const look = (id: string): NodeLook => {
     const node = store.nodes.get(id);

@@ -76,6 +76,51 @@ describe("the execution graph", () => {
     expect((layout.boxes.get("prep")?.x ?? 0) < (fan?.x ?? 0)).toBe(true);
   });
 
+  it("wires an expanded dynamic node's children by the workflow it generated, nested sub-workflows included", () => {
+    const top = create(CompiledWorkflowClosureSchema, {
+      primary: { template: { nodes: [{ id: "dyn", target: { case: "taskNode", value: { reference: { case: "referenceId", value: { name: "gen" } } } } }] } },
+    });
+    const promise = (nodeId: string) => ({ var: "x", binding: { value: { case: "promise" as const, value: { nodeId, var: "o0" } } } });
+    const innerId = { project: "p", domain: "d", name: "inner", version: "v1" };
+    // dn1 reads dn0's output, dn2 follows dn1 by the compiled connections, dn3 runs `inner`.
+    const generated = create(CompiledWorkflowClosureSchema, {
+      primary: {
+        template: {
+          nodes: [
+            { id: "dn0", inputs: [promise("start-node")] },
+            { id: "dn1", inputs: [promise("dn0")] },
+            { id: "dn2" },
+            { id: "dn3", upstreamNodeIds: ["dn0"], target: { case: "workflowNode", value: { reference: { case: "subWorkflowRef", value: innerId } } } },
+          ],
+        },
+        connections: { upstream: { dn2: { ids: ["dn1"] } } },
+      },
+      subWorkflows: [{ template: { id: innerId, nodes: [{ id: "s0" }, { id: "s1", inputs: [promise("s0")] }] } }],
+    });
+    const store = new ExecutionStore();
+    const child = (id: string, parent: string, specNodeId: string, facts: { isParent?: boolean; isDynamic?: boolean } = {}) =>
+      create(WatchExecutionResponseSchema, {
+        update: { case: "nodeExecution", value: create(NodeExecutionSchema, { id: { nodeId: id }, closure: { phase: NodeExecutionPhase.RUNNING }, metadata: { parentNodeId: parent, specNodeId, ...facts } }) },
+      });
+    store.apply(child("dyn", "", "dyn", { isParent: true, isDynamic: true }));
+    for (const id of ["dn0", "dn1", "dn2"]) store.apply(child(`dyn-${id}`, "dyn", id));
+    store.apply(child("dyn-dn3", "dyn", "dn3", { isParent: true }));
+    store.apply(child("dyn-dn3-s0", "dyn-dn3", "s0"));
+    store.apply(child("dyn-dn3-s1", "dyn-dn3", "s1"));
+
+    const model = buildGraph(top, store, new Set(["dyn", "dyn-dn3"]), new Map([["dyn", generated]]));
+    expect(model.nodes.find((n) => n.id === "dyn")?.kind).toBe("dynamic");
+    expect(model.nodes.filter((n) => n.parent === "dyn").map((n) => [n.id, n.kind])).toEqual([["dyn-dn0", "node"], ["dyn-dn1", "node"], ["dyn-dn2", "node"], ["dyn-dn3", "subworkflow"]]);
+    expect(model.edges).toEqual([
+      { from: "dyn-dn3-s0", to: "dyn-dn3-s1" },
+      { from: "dyn-dn0", to: "dyn-dn1" },
+      { from: "dyn-dn1", to: "dyn-dn2" },
+      { from: "dyn-dn0", to: "dyn-dn3" },
+    ]);
+    // Until the generated workflow is known the children are drawn unwired.
+    expect(buildGraph(top, store, new Set(["dyn"])).edges).toEqual([]);
+  });
+
   it("lists every node depth first, children under their parent, minus collapsed subtrees", () => {
     const store = storeWithMap(3);
     expect(flattenRows(store, new Set()).map((r) => `${r.depth}:${r.id}`)).toEqual(["0:prep", "0:fan", "1:fan-0", "1:fan-1", "1:fan-2"]);

@@ -1,4 +1,4 @@
-import type { BindingData, CompiledWorkflowClosure, ConnectionSet, Node, WorkflowTemplate } from "@skein/idl";
+import type { BindingData, CompiledWorkflow, CompiledWorkflowClosure, ConnectionSet, Node, WorkflowTemplate } from "@skein/idl";
 import { NodeExecutionPhase } from "@skein/idl";
 import type { NodeExecution } from "@skein/idl/admin/v1";
 import { nodeTone, type PhaseTone } from "../format";
@@ -110,22 +110,35 @@ function edgesOf(template: WorkflowTemplate, idOf: (specId: string) => string | 
   return edges;
 }
 
-/** Finds the template of a subworkflow node's workflow in the closure. */
-function subWorkflowOf(node: Node | undefined, closure: CompiledWorkflowClosure | undefined): WorkflowTemplate | undefined {
+/** Finds a subworkflow node's compiled workflow in the closure that holds the node. */
+function subWorkflowOf(node: Node | undefined, closure: CompiledWorkflowClosure | undefined): CompiledWorkflow | undefined {
   if (node?.target.case !== "workflowNode" || node.target.value.reference.case !== "subWorkflowRef") return undefined;
   const ref = node.target.value.reference.value;
   return closure?.subWorkflows.find((w) => {
     const id = w.template?.id;
     return id?.name === ref.name && id.version === ref.version && id.project === ref.project && id.domain === ref.domain;
-  })?.template;
+  });
+}
+
+/** The nodes an expanded node runs as a workflow of their own, and the closure their references resolve in. */
+interface InnerWorkflow {
+  readonly workflow: CompiledWorkflow;
+  readonly closure: CompiledWorkflowClosure;
 }
 
 /**
  * The graph of a workflow: its template's nodes and dependencies, and for each expanded node the
- * node executions under it (a map's or dynamic node's children, a subworkflow's nodes, wired by
- * the subworkflow's own dependencies where known).
+ * node executions under it (a map's or dynamic node's children, a subworkflow's nodes). Children
+ * of a subworkflow are wired by its own dependencies, and those of a dynamic node by the workflow
+ * it generated, when `generated` holds it (by node execution id); children are matched to their
+ * template nodes by `spec_node_id`.
  */
-export function buildGraph(closure: CompiledWorkflowClosure | undefined, live: LiveNodes | undefined, expanded: ReadonlySet<string>): GraphModel {
+export function buildGraph(
+  closure: CompiledWorkflowClosure | undefined,
+  live: LiveNodes | undefined,
+  expanded: ReadonlySet<string>,
+  generated: ReadonlyMap<string, CompiledWorkflowClosure> = new Map(),
+): GraphModel {
   const template = closure?.primary?.template;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -136,24 +149,32 @@ export function buildGraph(closure: CompiledWorkflowClosure | undefined, live: L
   const specById = new Map(templateNodes.map((n) => [n.id, n]));
   const drawn = new Set(drawnTop.map((n) => n.id));
 
-  const addChildren = (parentId: string, parentSpec: Node | undefined) => {
+  const innerOf = (parentId: string, parentSpec: Node | undefined, scope: CompiledWorkflowClosure | undefined): InnerWorkflow | undefined => {
+    const own = generated.get(parentId);
+    if (own?.primary !== undefined) return { workflow: own.primary, closure: own };
+    const sub = subWorkflowOf(parentSpec, scope);
+    return sub !== undefined && scope !== undefined ? { workflow: sub, closure: scope } : undefined;
+  };
+
+  const addChildren = (parentId: string, parentSpec: Node | undefined, scope: CompiledWorkflowClosure | undefined) => {
     const childIds = live?.children.get(parentId) ?? [];
     const shown = childIds.slice(0, maxDrawnChildren);
     if (childIds.length > shown.length) hidden.set(parentId, childIds.length - shown.length);
-    const sub = subWorkflowOf(parentSpec, closure);
-    const subSpecs = new Map((sub?.nodes ?? []).map((n) => [n.id, n]));
+    const inner = innerOf(parentId, parentSpec, scope);
+    const innerTemplate = inner?.workflow.template;
+    const innerSpecs = new Map((innerTemplate?.nodes ?? []).map((n) => [n.id, n]));
     const bySpec = new Map<string, string>();
     for (const childId of shown) {
       const child = live?.nodes.get(childId);
       const specId = child?.metadata?.specNodeId ?? "";
-      const spec = subSpecs.get(specId) ?? (parentSpec?.target.case === "arrayNode" ? parentSpec.target.value.node : undefined);
+      const spec = innerSpecs.get(specId) ?? (parentSpec?.target.case === "arrayNode" ? parentSpec.target.value.node : undefined);
       bySpec.set(specId, childId);
       const kind = nodeKind(spec, child);
       const childName = child?.metadata?.nodeName ?? "";
       nodes.push({ id: childId, label: childName === "" ? childId : `${childId} (${childName})`, kind, parent: parentId, expandable: child?.metadata?.isParent === true });
-      if (expanded.has(childId)) addChildren(childId, spec);
+      if (expanded.has(childId)) addChildren(childId, spec, inner?.closure ?? scope);
     }
-    if (sub !== undefined) edges.push(...edgesOf(sub, (specId) => bySpec.get(specId)));
+    if (innerTemplate !== undefined) edges.push(...edgesOf(innerTemplate, (specId) => bySpec.get(specId), inner?.workflow.connections));
   };
 
   for (const spec of drawnTop) {
@@ -161,7 +182,7 @@ export function buildGraph(closure: CompiledWorkflowClosure | undefined, live: L
     const kind = nodeKind(spec, execution);
     const expandable = execution?.metadata?.isParent === true || (live?.children.get(spec.id)?.length ?? 0) > 0;
     nodes.push({ id: spec.id, label: nodeLabel(spec), kind, expandable });
-    if (expandable && expanded.has(spec.id)) addChildren(spec.id, specById.get(spec.id));
+    if (expandable && expanded.has(spec.id)) addChildren(spec.id, specById.get(spec.id), closure);
   }
   if (template !== undefined) edges.push(...edgesOf(template, (id) => (drawn.has(id) ? id : undefined), closure?.primary?.connections));
   return { nodes, edges, hidden, truncated };
