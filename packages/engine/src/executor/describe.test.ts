@@ -67,6 +67,8 @@ describe("what a node is", () => {
     expect(mixedEngine.nodeKind(result.state, "dyn/d0")).toBe("task");
     expect(mixedEngine.nodeKind(result.state, "arr/2")).toBe("task");
     expect(mixedEngine.nodeKind(result.state, "n0")).toBe("task");
+    // Every node the execution reached is found.
+    for (const path of result.state.nodes.keys()) expect(mixedEngine.nodeKind(result.state, path), path).toBeDefined();
   });
 });
 
