@@ -20,4 +20,16 @@ describe("admin config", () => {
       ]);
     }
   });
+
+  it("reads local file roots as a PATH-like list, none by default, and refuses relative ones", () => {
+    expect(loadAdminConfig({}, {}).localFileRoots).toEqual([]);
+    expect(loadAdminConfig({}, { SKEIN_LOCAL_FILE_ROOTS: "/srv/data::/home/me/repo" }).localFileRoots).toEqual(["/srv/data", "/home/me/repo"]);
+    expect(loadAdminConfig({ localFileRoots: ["/work"] }, { SKEIN_LOCAL_FILE_ROOTS: "/srv/data" }).localFileRoots).toEqual(["/work"]);
+    try {
+      loadAdminConfig({}, { SKEIN_LOCAL_FILE_ROOTS: "/srv/data:relative/dir" });
+      expect.fail("expected a ConfigError");
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(["localFileRoots.1 (from SKEIN_LOCAL_FILE_ROOTS): must be an absolute path"]);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { parseConfig, serviceConfigShape, serviceEnvBindings, urlSchema } from "@skein/server";
+import path from "node:path";
 import { z } from "zod";
 
 /** Admin's configuration: the shared service settings plus the control plane's own. */
@@ -32,6 +33,18 @@ export const adminConfigSchema = z.object({
    * package's dist. Admin serves its API either way; without a build, /console says how to make one.
    */
   consoleDir: z.string().min(1).optional(),
+  /**
+   * Directories whose local files (`file://` uris in recorded inputs, outputs and task logs) the
+   * console may download through admin; real paths are compared, so `..` and symlinks cannot leave
+   * them. Files in admin's blob store are always readable. From the environment, a list separated
+   * like PATH (`:` on POSIX). Default: none.
+   */
+  localFileRoots: z
+    .preprocess(
+      (value) => (typeof value === "string" ? value.split(path.delimiter).filter((entry) => entry !== "") : value),
+      z.array(z.string().refine((entry) => path.isAbsolute(entry), "must be an absolute path")),
+    )
+    .default([]),
 });
 
 export type AdminConfig = z.output<typeof adminConfigSchema>;
@@ -44,7 +57,7 @@ export function loadAdminConfig(
   return parseConfig("admin", adminConfigSchema, {
     env: { ...serviceEnvBindings("SKEIN_ADMIN"), routerEndpoint: "SKEIN_ROUTER_ENDPOINT", maxParallelism: "SKEIN_MAX_PARALLELISM", inlineDataMaxBytes: "SKEIN_INLINE_DATA_MAX_BYTES",
       scheduleTickMs: "SKEIN_SCHEDULE_TICK_MS", scheduleCatchUpPerTick: "SKEIN_SCHEDULE_CATCH_UP_PER_TICK",
-      watchPollMs: "SKEIN_WATCH_POLL_MS", consoleDir: "SKEIN_CONSOLE_DIR" },
+      watchPollMs: "SKEIN_WATCH_POLL_MS", consoleDir: "SKEIN_CONSOLE_DIR", localFileRoots: "SKEIN_LOCAL_FILE_ROOTS" },
     source,
     overrides,
   });

@@ -3,8 +3,10 @@ import type { ServiceSetup } from "@skein/server";
 import type { AdminContext } from "./context.js";
 import { CodeBundleManager } from "./domain/code-bundle-manager.js";
 import { consoleSite } from "./console/console-site.js";
+import { fileRoutes, withFileRoutes } from "./console/file-routes.js";
 import { configuredDomains } from "./domain/domains.js";
 import { eventManagers } from "./domain/event-managers.js";
+import { FileAccess } from "./domain/file-access.js";
 import { ProjectManager } from "./domain/project-manager.js";
 import { executionManagers } from "./domain/execution-managers.js";
 import { registrationManagers } from "./domain/registration-managers.js";
@@ -13,7 +15,10 @@ import { TaskManager } from "./domain/task-manager.js";
 import { adminHandlers } from "./handlers/admin-handlers.js";
 import { withWatchWakeUps } from "./handlers/event-handlers.js";
 import { migrateAdminToLatest } from "./migrations/index.js";
+import { ExecutionRepository } from "./repositories/execution-repository.js";
+import { NodeExecutionRepository } from "./repositories/node-execution-repository.js";
 import { ProjectRepository } from "./repositories/project-repository.js";
+import { TaskExecutionRepository } from "./repositories/task-execution-repository.js";
 import { TaskRepository } from "./repositories/task-repository.js";
 
 /**
@@ -39,11 +44,15 @@ export async function setup(ctx: AdminContext): Promise<ServiceSetup> {
   // Terminate, archive and delete change executions outside event ingestion: wake their watchers too.
   const handlers = withWatchWakeUps(adminHandlers({ projects, tasks, domains, codeBundles, registration, events, executions }), events.notifier);
   const scheduler = createScheduler(ctx, executions.creator, logger.child("admin.scheduler"));
+  const files = new FileAccess({
+    executions: new ExecutionRepository(ctx.db), nodes: new NodeExecutionRepository(ctx.db), tasks: new TaskExecutionRepository(ctx.db),
+    blobs: ctx.blobs, localFileRoots: ctx.config.localFileRoots,
+  });
   return {
     routes: (router) => {
       router.service(AdminService, handlers);
     },
     loops: [executions.admissionLoop, scheduler.loop()],
-    http: consoleSite(ctx.config.consoleDir, logger.child("admin.console")),
+    http: withFileRoutes(fileRoutes(files, logger.child("admin.files")), consoleSite(ctx.config.consoleDir, logger.child("admin.console"))),
   };
 }
