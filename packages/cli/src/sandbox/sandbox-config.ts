@@ -2,6 +2,7 @@ import { loadAdminConfig, type AdminConfig } from "@skein/admin";
 import { loadRouterConfig, type RouterConfig } from "@skein/cluster-router";
 import { loadDatacatalogConfig, type DatacatalogConfig } from "@skein/datacatalog";
 import { loadPropellerConfig, type PropellerConfig } from "@skein/propeller";
+import { resolve } from "node:path";
 
 /** The control plane's port when `--port` is not given; the CLI's default endpoint points there. */
 export const SANDBOX_DEFAULT_PORT = 8088;
@@ -53,12 +54,14 @@ export function sandboxEnvironment(env: Readonly<Record<string, string | undefin
 /**
  * Parses the control plane's configuration from the flags: one port and one data directory for
  * admin, datacatalog and the router (each keeps its database in its own subdirectory). A bad flag
- * throws ConfigError naming it.
+ * throws ConfigError naming it. The sandbox is one user's machine, so the console may download
+ * local files under the data directory (the workers' logs and outputs) and under the directory it
+ * was started in (the files a user passes from there).
  */
 export function loadSandboxConfig(options: SandboxOptions, env: Readonly<Record<string, string | undefined>>): SandboxConfig {
   const source = sandboxEnvironment(env);
   const shared = { port: options.port ?? SANDBOX_DEFAULT_PORT, dataDir: options.dataDir ?? SANDBOX_DEFAULT_DATA_DIR };
-  const admin = loadAdminConfig(shared, source);
+  const admin = loadAdminConfig({ ...shared, localFileRoots: [resolve(shared.dataDir), process.cwd()] }, source);
   return {
     admin,
     datacatalog: loadDatacatalogConfig(shared, source),
