@@ -53,7 +53,12 @@ export function ValueView({ value }: { value: Readable }) {
     case "struct":
       return <pre className="json">{JSON.stringify(value.value, null, 2)}</pre>;
     case "file":
-      return <span className="file">file <code>{value.uri}</code>{value.format === "" ? "" : ` (${value.format})`}</span>;
+      return (
+        <span className="file">
+          {value.dir ? "directory" : "file"} <code>{value.uri}</code>{value.format === "" ? "" : ` (${value.format})`}
+          {value.href !== undefined && <> · <a href={value.href} download className="download">download</a></>}
+        </span>
+      );
     case "offloaded":
       return <span className="file">stored at <code>{value.uri}</code> ({value.sizeBytes.toString()} bytes)</span>;
     case "error":

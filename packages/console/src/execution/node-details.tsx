@@ -2,20 +2,25 @@ import { CatalogCacheStatus, NodeExecutionPhase, TaskExecutionPhase, type Execut
 import type { Signal } from "@skein/idl/admin/v1";
 import type { AdminClient } from "../api";
 import { Loading, PhaseBadge, Problem, useAsync, ValueTable } from "../components";
-import { readableMap } from "../data/literal-value";
+import { logHref, opensDirectly, readableMap, type AttemptSource, type ValueSource } from "../data/literal-value";
 import { cacheStatusName, durationMs, errorKindName, formatDuration, formatTime, nodePhaseName, nodeTone, taskPhaseName, taskTone } from "../format";
 import { Link, paths } from "../router";
 import type { ExecutionStore } from "./execution-store";
 import { SignalControl } from "./signal-control";
 
 /**
- * A task log: a link when the browser can open it (http, https), else its name and location to
- * copy (a worker's local file, say, which a web page may not open).
+ * A task log: a link when the browser can open it (http, https); otherwise (a worker's local file,
+ * say, which a web page may not open) its location to copy and a link that opens it through admin,
+ * which serves it when it lies in its blob store or under its local file roots.
  */
-function LogLink({ name, uri }: { name: string; uri: string }) {
+function LogLink({ name, uri, attempt }: { name: string; uri: string; attempt: AttemptSource | undefined }) {
   const label = name === "" ? uri : name;
-  if (/^https?:\/\//.test(uri)) return <a href={uri} target="_blank" rel="noreferrer">{label}</a>;
-  return <span className="log-location" title={uri}>{label}: <code>{uri}</code></span>;
+  if (opensDirectly(uri)) return <a href={uri} target="_blank" rel="noreferrer">{label}</a>;
+  return (
+    <span className="log-location" title={uri}>
+      {attempt !== undefined && name !== "" ? <a href={logHref(attempt, name)} target="_blank" rel="noreferrer" data-log={name}>{label}</a> : label}: <code>{uri}</code>
+    </span>
+  );
 }
 
 export function ErrorView({ error }: { error: ExecutionError }) {
@@ -51,6 +56,8 @@ export function NodeDetails({ client, store, nodeId, spec, signals, reloadSignal
   const gateSignalId = gate?.case === "approve" || gate?.case === "signal" ? gate.value.signalId : undefined;
   const gateSignal = gateSignalId === undefined ? undefined : signals.find((s) => s.id?.signalId === gateSignalId || (s.id?.signalId ?? "").endsWith(`-${gateSignalId}`));
   const cluster = store.execution?.closure?.cluster ?? "";
+  const at = executionId === undefined ? undefined : { project: executionId.project, domain: executionId.domain, execution: executionId.name, nodeId };
+  const dataSource = (io: ValueSource["io"]): ValueSource | undefined => (at === undefined ? undefined : { ...at, io });
   return (
     <aside className="details" aria-label="node details" data-node-details={nodeId}>
       <header>
@@ -83,11 +90,11 @@ export function NodeDetails({ client, store, nodeId, spec, signals, reloadSignal
       {closure?.result.case === "error" && <section><h3>Error</h3><ErrorView error={closure.result.value} /></section>}
       <section>
         <h3>Inputs</h3>
-        {data.error !== undefined ? <Problem>{data.error}</Problem> : data.value === undefined ? <Loading what="inputs" /> : <ValueTable entries={readableMap(data.value.inputs)} />}
+        {data.error !== undefined ? <Problem>{data.error}</Problem> : data.value === undefined ? <Loading what="inputs" /> : <ValueTable entries={readableMap(data.value.inputs, dataSource("inputs"))} />}
       </section>
       <section aria-label="outputs">
         <h3>Outputs</h3>
-        {data.error !== undefined ? null : data.value === undefined ? <Loading what="outputs" /> : <ValueTable entries={readableMap(data.value.outputs)} empty={phase === NodeExecutionPhase.SUCCEEDED ? "none" : "not yet"} />}
+        {data.error !== undefined ? null : data.value === undefined ? <Loading what="outputs" /> : <ValueTable entries={readableMap(data.value.outputs, dataSource("outputs"))} empty={phase === NodeExecutionPhase.SUCCEEDED ? "none" : "not yet"} />}
       </section>
       {attempts.length > 0 && (
         <section>
@@ -101,7 +108,7 @@ export function NodeDetails({ client, store, nodeId, spec, signals, reloadSignal
                   {a.closure?.pluginId !== undefined && a.closure.pluginId !== "" && <span className="muted"> · {a.closure.pluginId}</span>}
                   {a.closure?.reason !== undefined && a.closure.reason !== "" && <div className="cause">cause: {a.closure.reason}</div>}
                   {a.closure?.result.case === "error" && <ErrorView error={a.closure.result.value} />}
-                  {(a.closure?.logs.length ?? 0) > 0 && <div className="logs">logs: {a.closure?.logs.map((l) => <LogLink key={l.uri} name={l.name} uri={l.uri} />)}</div>}
+                  {(a.closure?.logs.length ?? 0) > 0 && <div className="logs">logs: {a.closure?.logs.map((l) => <LogLink key={l.uri} name={l.name} uri={l.uri} attempt={at === undefined ? undefined : { ...at, attempt: a.id?.retryAttempt ?? 0 }} />)}</div>}
                 </li>
               );
             })}
