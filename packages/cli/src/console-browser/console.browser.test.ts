@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
@@ -139,4 +139,32 @@ describe("a 10,000-node execution in the browser", () => {
     await screenshot(page, "ten-thousand-nodes");
     await page.close();
   });
+});
+
+it("downloads a task's file input and opens its local log from the node's details", { timeout: 120_000 }, async () => {
+  // Under the directory the sandbox started in, one of admin's local file roots there.
+  const doc = join(scratch, "words.txt");
+  writeFileSync(doc, "one\ntwo\nthree\n");
+  mkdirSync(join(scratch, "notes"), { recursive: true });
+  const typesFile = fileURLToPath(new URL("../../../../examples/docs/types.ts", import.meta.url));
+  const run = await sandbox.skein("run", "--remote", typesFile, "inspect_files", "--doc", doc, "--folder", join(scratch, "notes"));
+  expect(run.code, run.err).toBe(0);
+  const page = await browser.newPage();
+  await page.goto(`${sandbox.url}${domainPath}/executions/${run.out.trim()}`);
+  await page.waitForSelector('section.execution[data-phase="SUCCEEDED"]', { timeout: 90_000 });
+  await page.locator('[data-node-row="n0"]').click();
+  const details = page.locator('[data-node-details="n0"]');
+  const link = details.getByRole("link", { name: "download" }).first();
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  expect(download.suggestedFilename()).toBe("words.txt");
+  expect(readFileSync(await download.path(), "utf8")).toBe("one\ntwo\nthree\n");
+  const log = details.locator('a[data-log="stdout"]').first();
+  await log.waitFor({ timeout: 30_000 });
+  const href = await log.getAttribute("href");
+  expect(href).toMatch(/^\/files\/log\?/);
+  const opened = await page.evaluate(async (url) => { const r = await fetch(url); return { status: r.status, type: r.headers.get("content-type") }; }, href ?? "");
+  expect(opened).toEqual({ status: 200, type: "text/plain; charset=utf-8" });
+  await screenshot(page, "file-download");
+  await page.close();
 });
