@@ -9,6 +9,7 @@ import { createErrorInterceptor, createLogger, createManualClock, createMemorySi
 import { createTestDatabase, type TestDatabase } from "@skein/testing";
 import type { Kysely } from "kysely";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import http2 from "node:http2";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -173,6 +174,23 @@ describe("GET /files/value", () => {
     });
     expect(await value({ var: "folder" })).toMatchObject({ status: 403, text: `folder is a directory (${file(path.join(root, "data", "folder"))}); admin serves single files only\n` });
     expect((await value({ var: "plainDir" })).text).toContain("it is a directory; admin serves single files only");
+  });
+
+  it("streams over HTTP/2 as well", async () => {
+    const session = http2.connect(server.url);
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const query = new URLSearchParams({ ...execution, node: "n0", io: "inputs", var: "doc" });
+      const stream = session.request({ ":path": `/files/value?${query.toString()}` });
+      let status = 0;
+      let body = "";
+      stream.setEncoding("utf8");
+      stream.on("response", (headers) => (status = Number(headers[":status"])));
+      stream.on("data", (chunk: string) => (body += chunk));
+      stream.on("end", () => { resolve({ status, body }); });
+      stream.on("error", reject);
+    });
+    session.close();
+    expect({ status, body }).toEqual({ status: 200, body: "alpha\nbeta\n" });
   });
 });
 

@@ -54,7 +54,7 @@ export class FileSource {
       const code = error instanceof ConnectError ? error.code : undefined;
       if (code === Code.NotFound) throw notFound(`file ${uri} in admin's blob store`, error);
       // A uri the store refuses as a key (`..`, odd characters) names nothing it holds.
-      if (code === Code.InvalidArgument) throw refused(uri, "it is no valid key of admin's blob store", );
+      if (code === Code.InvalidArgument) throw refused(uri, "it is no valid key of admin's blob store");
       throw error;
     }
   }
