@@ -38,6 +38,12 @@ export class ExecutionStore {
       case "taskExecution":
         this.#putAttempt(update.value);
         break;
+      case "nodeExecutions":
+        for (const node of update.value.nodeExecutions) this.#putNode(node);
+        break;
+      case "taskExecutions":
+        for (const task of update.value.taskExecutions) this.#putAttempt(task);
+        break;
       case undefined:
         return;
     }

@@ -249,10 +249,7 @@ class BatchApplier {
           result = data;
         } else {
           const phase = p.event.phase as Exclude<NodeExecutionPhase, NodeExecutionPhase.UNSPECIFIED>;
-          const row = applyNodeEvent(stored, p.event, phase, this.#now, data);
-          this.#nodes.set(nodeKey, row);
-          this.#dirtyNodes.add(nodeKey);
-          this.#record(p.execution, "node", toBinary(NodeExecutionSchema, nodeExecutionFromRow(row)));
+          this.#putNode(p.execution, nodeKey, applyNodeEvent(stored, p.event, phase, this.#now, data));
           this.#markParent(p);
         }
         break;
@@ -298,10 +295,15 @@ class BatchApplier {
     const key = nodeExecutionKeyText(parent);
     const row = this.#nodes.get(key);
     if (row === undefined || row.is_parent) return;
-    const marked: NodeExecutionRow = { ...row, is_parent: true, updated_at: this.#now };
-    this.#nodes.set(key, marked);
+    this.#putNode(p.execution, key, { ...row, is_parent: true, updated_at: this.#now });
+  }
+
+  // The row changed: keep it (with the message it now reads as) for the write, and log the change.
+  #putNode(execution: ExecutionKey, key: string, row: NodeExecutionRow): void {
+    const message = toBinary(NodeExecutionSchema, nodeExecutionFromRow(row));
+    this.#nodes.set(key, { ...row, message });
     this.#dirtyNodes.add(key);
-    this.#record(p.execution, "node", toBinary(NodeExecutionSchema, nodeExecutionFromRow(marked)));
+    this.#record(execution, "node", message);
   }
 
   async #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): Promise<EventVerdict> {
@@ -324,9 +326,10 @@ class BatchApplier {
     const data = await this.#storeData(p.execution, { kind: "task", nodeId: p.node.nodeId, attempt: p.task.retryAttempt }, inlineDataOf(p.event));
     if (isVerdict(data)) return data;
     const row = applyTaskEvent(stored, p.event, phase, this.#now, data);
-    this.#tasks.set(taskKey, row);
+    const message = toBinary(TaskExecutionSchema, taskExecutionFromRow(row, node.is_dynamic));
+    this.#tasks.set(taskKey, { ...row, message });
     this.#dirtyTasks.add(taskKey);
-    this.#record(p.execution, "task", toBinary(TaskExecutionSchema, taskExecutionFromRow(row, node.is_dynamic)));
+    this.#record(p.execution, "task", message);
     return result;
   }
 

@@ -60,7 +60,7 @@ export function applyNodeEvent(
   const execution = id?.executionId;
   const occurredAt = event.occurredAt === undefined ? now : timestampDate(event.occurredAt);
   const row: NodeExecutionRow = stored
-    ? { ...stored }
+    ? { ...stored, message: null }
     : {
         project: execution?.project ?? "",
         domain: execution?.domain ?? "",
@@ -91,6 +91,7 @@ export function applyNodeEvent(
         duration_ms: null,
         created_at: now,
         updated_at: now,
+        message: null,
       };
   row.phase = nodePhaseToRow(phase);
   row.cluster = event.producerId;

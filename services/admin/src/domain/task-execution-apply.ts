@@ -40,7 +40,7 @@ export function applyTaskEvent(
   const execution = node?.executionId;
   const occurredAt = event.occurredAt === undefined ? now : timestampDate(event.occurredAt);
   const row: TaskExecutionRow = stored
-    ? { ...stored }
+    ? { ...stored, message: null }
     : {
         project: execution?.project ?? "",
         domain: execution?.domain ?? "",
@@ -71,6 +71,7 @@ export function applyTaskEvent(
         duration_ms: null,
         created_at: now,
         updated_at: now,
+        message: null,
       };
   row.phase = taskPhaseToRow(phase);
   row.phase_version = event.phaseVersion;

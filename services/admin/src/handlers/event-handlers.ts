@@ -17,7 +17,8 @@ export function eventHandlers(m: EventManagers): Partial<ServiceImpl<typeof Admi
     getNodeExecutionData: (req) => m.nodes.getData(req),
     listTaskExecutions: (req) => m.tasks.list(req),
     getTaskExecution: (req) => m.tasks.get(req),
-    watchExecution: (req, ctx) => m.watcher.watch(req, ctx.signal),
+    // JSON clients (a content type such as application/connect+json) get every record built anew.
+    watchExecution: (req, ctx) => m.watcher.watch(req, ctx.signal, { encodedPages: !/json/i.test(ctx.requestHeader.get("content-type") ?? "") }),
     getOrCreateSignal: (req) => m.signals.getOrCreate(req),
     listSignals: (req) => m.signals.list(req),
     setSignal: (req) => m.signals.set(req),

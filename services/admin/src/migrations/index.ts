@@ -10,6 +10,7 @@ import * as nodeTaskExecutions from "./2025-07-20T00-00-00-node-task-executions.
 import * as signals from "./2025-07-20T00-01-00-signals.js";
 import * as schedules from "./2025-07-30T00-00-00-schedules.js";
 import * as taskResourceAttributes from "./2025-08-01T00-00-00-task-resource-attributes.js";
+import * as recordMessages from "./2026-12-07T00-00-00-record-messages.js";
 
 // Every migration, by its frozen name; names sort in the order they run.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "2025-07-20T00-01-00-signals": signals,
   "2025-07-30T00-00-00-schedules": schedules,
   "2025-08-01T00-00-00-task-resource-attributes": taskResourceAttributes,
+  "2026-12-07T00-00-00-record-messages": recordMessages,
 };
 
 // Bundled statically, so migrations run the same from src, dist or a single-file bundle.

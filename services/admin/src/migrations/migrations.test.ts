@@ -24,6 +24,7 @@ describe("admin migrations", () => {
       "2025-07-20T00-01-00-signals",
       "2025-07-30T00-00-00-schedules",
       "2025-08-01T00-00-00-task-resource-attributes",
+      "2026-12-07T00-00-00-record-messages",
     ];
     expect(await migrateAdminToLatest(database.db)).toEqual(all);
     expect(await migrateAdminToLatest(database.db)).toEqual([]);

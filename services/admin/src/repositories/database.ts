@@ -215,6 +215,8 @@ export interface NodeExecutionTable {
   duration_ms: Int8 | null;
   created_at: Date;
   updated_at: Date;
+  /** The NodeExecution message this row reads as, protobuf binary, written with the row (2026-12-07 migration); null on older rows. */
+  message: Uint8Array | null;
 }
 
 /** Lowercase TaskExecutionPhase names without the prefix. */
@@ -254,6 +256,8 @@ export interface TaskExecutionTable {
   duration_ms: Int8 | null;
   created_at: Date;
   updated_at: Date;
+  /** The TaskExecution message this row reads as, protobuf binary, written with the row (2026-12-07 migration); null on older rows. */
+  message: Uint8Array | null;
 }
 
 /** What an execution_change row describes. */

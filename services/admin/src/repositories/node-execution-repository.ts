@@ -31,6 +31,7 @@ function toValues(row: NodeExecutionRow): NodeExecutionRow {
     task_node_info: byteaParam(row.task_node_info),
     workflow_node_metadata: byteaParam(row.workflow_node_metadata),
     dynamic_workflow: byteaParam(row.dynamic_workflow),
+    message: byteaParam(row.message),
   };
 }
 
@@ -98,6 +99,22 @@ export class NodeExecutionRepository {
     return (trx ?? this.db)
       .selectFrom("node_execution")
       .selectAll()
+      .where("project", "=", execution.project)
+      .where("domain", "=", execution.domain)
+      .where("execution_name", "=", execution.name)
+      .orderBy("created_at")
+      .orderBy("node_id")
+      .execute();
+  }
+
+  /**
+   * Every node execution's stored message, in listAll's order: what a watch snapshot sends. A null
+   * message is a row written before messages were kept.
+   */
+  async listMessages(execution: ExecutionKey, trx?: Db): Promise<{ node_id: string; is_dynamic: boolean; message: Uint8Array | null }[]> {
+    return (trx ?? this.db)
+      .selectFrom("node_execution")
+      .select(["node_id", "is_dynamic", "message"])
       .where("project", "=", execution.project)
       .where("domain", "=", execution.domain)
       .where("execution_name", "=", execution.name)

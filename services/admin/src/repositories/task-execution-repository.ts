@@ -31,6 +31,7 @@ function toValues(row: TaskExecutionRow) {
     inputs: byteaParam(row.inputs),
     outputs: byteaParam(row.outputs),
     error: byteaParam(row.error),
+    message: byteaParam(row.message),
   };
 }
 
@@ -90,6 +91,20 @@ export class TaskExecutionRepository {
     return (trx ?? this.db)
       .selectFrom("task_execution")
       .selectAll()
+      .where("project", "=", execution.project)
+      .where("domain", "=", execution.domain)
+      .where("execution_name", "=", execution.name)
+      .orderBy("created_at")
+      .orderBy("node_id")
+      .orderBy("retry_attempt")
+      .execute();
+  }
+
+  /** Every attempt's stored message, in listAll's order; null for rows written before messages were kept. */
+  async listMessages(execution: ExecutionKey, trx?: Db): Promise<{ message: Uint8Array | null }[]> {
+    return (trx ?? this.db)
+      .selectFrom("task_execution")
+      .select(["message"])
       .where("project", "=", execution.project)
       .where("domain", "=", execution.domain)
       .where("execution_name", "=", execution.name)

@@ -37,6 +37,8 @@ export function createAdminTestDatabase(): Promise<TestDatabase> {
 
 export interface InProcessAdmin {
   readonly client: Client<typeof AdminService>;
+  /** The same service through the JSON codec (as curl or a browser asking for JSON would use it). */
+  readonly jsonClient: Client<typeof AdminService>;
   readonly clock: ManualClock;
   readonly logs: LogRecord[];
   /** The database admin runs on, for assertions on rows. */
@@ -74,15 +76,16 @@ export async function createInProcessAdmin(configOverrides: Partial<AdminConfig>
     const config = { ...loadAdminConfig({}, {}), ...configOverrides };
     const db = database.db as Kysely<AdminDatabase>;
     const service = await setup({ db, logger, clock, config, blobs, dispatcher: options.dispatcher ?? dispatcher, ...(options.notifier !== undefined ? { notifier: options.notifier } : {}) });
-    return { client: inProcessClient(service, logger), clock, logs: sink.records, db, blobs, dispatcher, loops: service.loops, destroy };
+    return { client: inProcessClient(service, logger), jsonClient: inProcessClient(service, logger, "json"), clock, logs: sink.records, db, blobs, dispatcher, loops: service.loops, destroy };
   } catch (error) {
     await destroy();
     throw error;
   }
 }
 
-function inProcessClient(service: ServiceSetup, logger: Logger): Client<typeof AdminService> {
+function inProcessClient(service: ServiceSetup, logger: Logger, codec: "binary" | "json" = "binary"): Client<typeof AdminService> {
   const transport = createRouterTransport(service.routes, {
+    transport: { useBinaryFormat: codec === "binary" },
     router: { interceptors: [createErrorInterceptor(logger), createValidationInterceptor()] },
   });
   return createClient(AdminService, transport);
@@ -99,5 +102,5 @@ export async function createAdminReplica(
   const clock = createManualClock(of.clock.now());
   const config = { ...loadAdminConfig({}, {}), ...configOverrides };
   const service = await setup({ db: of.db, logger, clock, config, blobs: of.blobs, dispatcher: of.dispatcher, ...(options.notifier !== undefined ? { notifier: options.notifier } : {}) });
-  return { client: inProcessClient(service, logger), clock, logs: sink.records, loops: service.loops };
+  return { client: inProcessClient(service, logger), jsonClient: inProcessClient(service, logger, "json"), clock, logs: sink.records, loops: service.loops };
 }
