@@ -152,6 +152,9 @@ it("downloads a task's file input and opens its local log from the node's detail
   const page = await browser.newPage();
   await page.goto(`${sandbox.url}${domainPath}/executions/${run.out.trim()}`);
   await page.waitForSelector('section.execution[data-phase="SUCCEEDED"]', { timeout: 90_000 });
+  // A task run on its own is drawn as its one node (its workflow is never registered).
+  await page.waitForSelector('g.graph-node[data-node="n0"][data-tone="succeeded"]');
+  expect(await page.getByText("Could not load the workflow").count()).toBe(0);
   await page.locator('[data-node-row="n0"]').click();
   const details = page.locator('[data-node-details="n0"]');
   const link = details.getByRole("link", { name: "download" }).first();

@@ -7,6 +7,7 @@ import { readableMap } from "../data/literal-value";
 import { durationMs, formatDuration, formatTime, isTerminalWorkflowPhase, nodePhaseName, nodeTone, workflowPhaseName, workflowTone, type PhaseTone } from "../format";
 import { buildGraph, childSummary } from "../graph/graph-model";
 import { GraphView, type NodeLook } from "../graph/graph-view";
+import { singleTaskClosure, singleTaskOf } from "../graph/single-task";
 import { Link, paths } from "../router";
 import { ExecutionActions } from "./execution-actions";
 import { ErrorView, NodeDetails } from "./node-details";
@@ -39,9 +40,14 @@ export function ExecutionPage({ client, project, domain, name }: { client: Admin
   const workflowKey = workflowId === undefined ? "" : `${workflowId.project}/${workflowId.domain}/${workflowId.name}/${workflowId.version}`;
   const workflow = useAsync(async (signal) => {
     if (workflowId === undefined) return undefined;
-    return (await client.getWorkflow({ id: { ...workflowId, resourceType: ResourceType.WORKFLOW } }, { signal })).workflow;
+    const taskId = singleTaskOf(workflowId);
+    if (taskId !== undefined) {
+      const template = (await client.getTask({ id: taskId }, { signal })).task?.closure?.compiledTask?.template;
+      return template === undefined ? undefined : singleTaskClosure(workflowId, template);
+    }
+    return (await client.getWorkflow({ id: { ...workflowId, resourceType: ResourceType.WORKFLOW } }, { signal })).workflow?.closure?.compiledWorkflow;
   }, [client, workflowKey]);
-  const closure = workflow.value?.closure?.compiledWorkflow;
+  const closure = workflow.value;
   const phase = execution?.closure?.phase ?? WorkflowExecutionPhase.UNSPECIFIED;
 
   const [signals, setSignals] = useState<readonly Signal[]>([]);
