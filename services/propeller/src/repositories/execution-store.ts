@@ -259,47 +259,46 @@ export class ExecutionStore {
   /** Writes one step; throws LeaseLostError, writing nothing, when the lease is no longer held. */
   async commitStep(lease: Lease, write: StepWrite): Promise<void> {
     const { key } = lease;
-    await this.db.transaction().execute(async (tx) => {
-      const fenced = await this.fenced(tx, lease)
-        .set({
-          header: write.header,
-          updated_at: new Date(),
-          ...(write.done === true ? { status: "done" as const, lease_owner: null, lease_expires_at: null } : {}),
-        })
-        .returning("lease_token")
-        .executeTakeFirst();
-      if (fenced === undefined) throw new LeaseLostError(key);
-      const cols = keyColumns(key);
-      if (write.nodes.length > 0) {
-        const data = new Map(write.nodeData);
-        for (let i = 0; i < write.nodes.length; i += 1000) {
-          await tx
-            .insertInto("propeller_node")
-            .values(write.nodes.slice(i, i + 1000).map(([path, state]) => ({ ...cols, path, state, data: data.get(path) ?? null })))
-            .onConflict((oc) =>
-              oc.columns(["cluster_id", "project", "domain", "name", "path"]).doUpdateSet({
-                state: (eb) => eb.ref("excluded.state"),
-                // Null: this step left the node's data as it was.
-                data: sql<string | null>`COALESCE(excluded.data, propeller_node.data)`,
-              }),
-            )
-            .execute();
-        }
-      }
-      if (write.removedNodes.length > 0) await tx.deleteFrom("propeller_node").where(keyFilter(key)).where("path", "in", [...write.removedNodes]).execute();
-      if (write.removeWork.length > 0) await tx.deleteFrom("propeller_work").where(keyFilter(key)).where("key", "in", [...write.removeWork]).execute();
-      if (write.done === true) await this.byKey(tx, "propeller_work", key).execute();
-      else if (write.addWork.length > 0) {
-        for (let i = 0; i < write.addWork.length; i += 1000) {
-          await tx
-            .insertInto("propeller_work")
-            .values(write.addWork.slice(i, i + 1000).map((w) => ({ ...cols, key: w.key, decision: w.decision, plugin_state: null })))
-            .onConflict((oc) => oc.columns(["cluster_id", "project", "domain", "name", "key"]).doUpdateSet({ decision: (eb) => eb.ref("excluded.decision") }))
-            .execute();
-        }
-      }
-      await this.insertEvents(tx, key, write.events);
-    });
+    const done = write.done === true;
+    const data = new Map(write.nodeData);
+    const text = (values: readonly (string | null)[]) => sql`${[...values]}::text[]`;
+    const hex = write.events.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString("hex"));
+    // One statement, so one round trip and atomic without BEGIN/COMMIT: every write reads the fence
+    // (the lease still held, checked by the execution row's update) and writes nothing without it.
+    // Rows travel as arrays, so a step of any size is one statement. The node rows and the work
+    // keys a step adds and removes are disjoint (a key is open or not), as one upsert needs.
+    const { rows } = await sql<{ fenced: number }>`
+      WITH fence AS (
+        UPDATE propeller_execution
+        SET header = ${write.header}, updated_at = now()${done ? sql`, status = 'done', lease_owner = NULL, lease_expires_at = NULL` : sql``}
+        WHERE ${keyFilter(key)} AND status = 'active' AND lease_owner = ${lease.owner} AND lease_token = ${lease.token.toString()}
+        RETURNING 1
+      ), put_nodes AS (
+        INSERT INTO propeller_node (cluster_id, project, domain, name, path, state, data)
+        SELECT ${key.cluster}, ${key.project}, ${key.domain}, ${key.name}, v.path, v.state, v.data
+        FROM unnest(${text(write.nodes.map(([path]) => path))}, ${text(write.nodes.map(([, state]) => state))}, ${text(write.nodes.map(([path]) => data.get(path) ?? null))}) AS v(path, state, data)
+        WHERE EXISTS (SELECT 1 FROM fence)
+        -- Null data: this step left the node's inputs and outputs as they were.
+        ON CONFLICT (cluster_id, project, domain, name, path) DO UPDATE SET state = excluded.state, data = COALESCE(excluded.data, propeller_node.data)
+      ), drop_nodes AS (
+        DELETE FROM propeller_node WHERE ${keyFilter(key)} AND path = ANY(${text(write.removedNodes)}) AND EXISTS (SELECT 1 FROM fence)
+      ), drop_work AS (
+        DELETE FROM propeller_work WHERE ${keyFilter(key)} AND (${done}::boolean OR key = ANY(${text(write.removeWork)})) AND EXISTS (SELECT 1 FROM fence)
+      ), put_work AS (
+        INSERT INTO propeller_work (cluster_id, project, domain, name, key, decision, plugin_state)
+        SELECT ${key.cluster}, ${key.project}, ${key.domain}, ${key.name}, v.key, v.decision, NULL
+        FROM unnest(${text(write.addWork.map((w) => w.key))}, ${text(write.addWork.map((w) => w.decision))}) AS v(key, decision)
+        WHERE NOT ${done}::boolean AND EXISTS (SELECT 1 FROM fence)
+        ON CONFLICT (cluster_id, project, domain, name, key) DO UPDATE SET decision = excluded.decision
+      ), put_events AS (
+        INSERT INTO propeller_outbox (cluster_id, project, domain, name, event)
+        SELECT ${key.cluster}, ${key.project}, ${key.domain}, ${key.name}, decode(v.event, 'hex')
+        FROM unnest(${text(hex)}) WITH ORDINALITY AS v(event, at)
+        WHERE EXISTS (SELECT 1 FROM fence)
+        ORDER BY v.at
+      )
+      SELECT count(*)::int AS fenced FROM fence`.execute(this.db);
+    if ((rows[0]?.fenced ?? 0) === 0) throw new LeaseLostError(key);
   }
 
   /** Stores started attempts of one execution (plugin handles and the events reporting them) in one fenced transaction. */

@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase, testEnvironment, type TestDatabase } from "@skein/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPropellerDatabase, type PropellerDatabaseHandle } from "../database.js";
+import { migratePropellerToLatest } from "../migrations/index.js";
+import { ExecutionStore, LeaseLostError, type ExecutionKey, type Lease, type StepWrite } from "./execution-store.js";
+
+// The store's writes on both databases it runs on: the real PostgreSQL of the tests (when there is
+// one) and the embedded one the sandbox uses.
+const kinds = testEnvironment().databaseUrl === undefined ? (["pglite"] as const) : (["postgres", "pglite"] as const);
+
+const step = (write: Partial<StepWrite>): StepWrite => ({ header: "h", nodes: [], nodeData: [], removedNodes: [], addWork: [], removeWork: [], events: [], ...write });
+
+describe.each(kinds)("the execution store on %s", (kind) => {
+  let handle: PropellerDatabaseHandle;
+  let server: TestDatabase | undefined;
+  let dataDir: string;
+  let store: ExecutionStore;
+  let count = 0;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-store-"));
+    if (kind === "postgres") server = await createTestDatabase();
+    handle = await openPropellerDatabase({ databaseUrl: server?.url, dataDir, clusterId: "east" });
+    await migratePropellerToLatest(handle.db);
+    store = new ExecutionStore(handle.db);
+  }, 120_000);
+  afterAll(async () => {
+    await handle.close();
+    await server?.destroy();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function claimed(): Promise<{ key: ExecutionKey; lease: Lease }> {
+    const key: ExecutionKey = { cluster: "east", project: "p", domain: "d", name: `e${count++}` };
+    await store.assign(key, 1n);
+    const [claim] = (await store.claim("east", "me", 60_000, 100)).filter((c) => c.lease.key.name === key.name);
+    if (claim === undefined) throw new Error("the execution was not claimed");
+    return { key, lease: claim.lease };
+  }
+
+  const events = (store_: ExecutionStore, key: ExecutionKey) =>
+    store_.pendingEvents("east", 100_000).then((rows) => rows.filter((r) => r.key.name === key.name).map((r) => Buffer.from(r.event).toString()));
+
+  it("writes a step's nodes, their data, its work and its events in order, and the next step's changes", async () => {
+    const { key, lease } = await claimed();
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    await store.commitStep(lease, step({
+      nodes: [["a", "a1"], ["b", "b1"]],
+      nodeData: [["a", "in-a"]],
+      addWork: [{ key: "attempt:a#0", decision: "run a" }, { key: "attempt:b#0", decision: "run b" }],
+      events: [bytes("first"), bytes("second"), bytes("third")],
+    }));
+    // b's data arrives, a's is left as it was, b is gone from the state, a's attempt is done.
+    await store.commitStep(lease, step({ header: "h2", nodes: [["a", "a2"], ["c", "c1"]], nodeData: [["c", "in-c"]], removedNodes: ["b"], removeWork: ["attempt:a#0"], addWork: [{ key: "attempt:c#0", decision: "run c" }], events: [bytes("fourth")] }));
+    const loaded = await store.load(key);
+    expect(loaded.nodes.sort()).toEqual([["a", "a2"], ["c", "c1"]]);
+    expect(loaded.nodeData.sort()).toEqual([["a", "in-a"], ["c", "in-c"]]);
+    expect(loaded.work.map((w) => [w.key, w.decision]).sort()).toEqual([["attempt:b#0", "run b"], ["attempt:c#0", "run c"]]);
+    expect(await events(store, key)).toEqual(["first", "second", "third", "fourth"]);
+  });
+
+  it("ends the execution on its last step: every work row goes and no one holds it", async () => {
+    const { key, lease } = await claimed();
+    await store.commitStep(lease, step({ addWork: [{ key: "attempt:a#0", decision: "run a" }] }));
+    await store.commitStep(lease, step({ done: true, addWork: [{ key: "attempt:z#0", decision: "never" }] }));
+    expect((await store.load(key)).work).toEqual([]);
+    await expect(store.commitStep(lease, step({}))).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it("writes nothing of a step whose lease is lost", async () => {
+    const { key, lease } = await claimed();
+    await store.commitStep(lease, step({ nodes: [["a", "a1"]] }));
+    const stale: Lease = { ...lease, token: lease.token + 1n };
+    await expect(store.commitStep(stale, step({ nodes: [["a", "stale"], ["b", "stale"]], addWork: [{ key: "attempt:b#0", decision: "x" }], events: [new Uint8Array([1])] }))).rejects.toBeInstanceOf(LeaseLostError);
+    const loaded = await store.load(key);
+    expect(loaded.nodes).toEqual([["a", "a1"]]);
+    expect(loaded.work).toEqual([]);
+    expect(await events(store, key)).toEqual([]);
+  });
+
+  it("writes a step of thousands of nodes in one go", async () => {
+    const { key, lease } = await claimed();
+    const nodes = Array.from({ length: 5000 }, (_, i) => [`map/${i}`, `s${i}`] as const);
+    await store.commitStep(lease, step({ nodes, nodeData: nodes.map(([path]) => [path, `d-${path}`] as const), events: nodes.map(([path]) => new TextEncoder().encode(path)) }));
+    const loaded = await store.load(key);
+    expect(loaded.nodes).toHaveLength(5000);
+    expect(new Map(loaded.nodeData).get("map/4999")).toBe("d-map/4999");
+    expect(await events(store, key)).toEqual(nodes.map(([path]) => path));
+  });
+});
