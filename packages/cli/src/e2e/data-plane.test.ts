@@ -199,6 +199,16 @@ describe("the data plane, each service in its own process", () => {
     expect(shown.out).toContain("local-b");
   }, 120_000);
 
+  it("runs a dynamic workflow remotely: the nodes it generates run on the cluster under it", async () => {
+    const run = await skein("run", "--remote", "--wait", "--name", "fib-remote", join(repo, "examples/docs/dynamic.ts"), "fib", "--n", "6");
+    expect(run.err, run.err).toContain("SUCCEEDED");
+    expect(run.out.trim()).toBe("8");
+    // fib(6): five additions, each its own node (and attempt) under the dynamic node.
+    const nodes = await shownNodes("fib-remote");
+    expect([...nodes.keys()].sort()).toEqual(["n0/n0-dn0", "n0/n0-dn1", "n0/n0-dn2", "n0/n0-dn3", "n0/n0-dn4"]);
+    for (const node of nodes.values()) expect(node).toMatchObject({ phase: "NODE_EXECUTION_PHASE_SUCCEEDED", attempts: 1 });
+  }, 120_000);
+
   it("drains local-a: new executions go to local-b, the one running there finishes there; undrained, it takes work again", async () => {
     const hello = join(repo, "examples/hello.ts");
     const started = join(fixtures, "held.started");

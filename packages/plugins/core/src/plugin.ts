@@ -1,4 +1,5 @@
 import type {
+  DynamicJobSpec,
   ExecutionError,
   LiteralMap,
   TaskExecutionIdentifier,
@@ -23,6 +24,14 @@ export interface TaskAttempt {
 export interface TaskStatus {
   readonly phase: TaskExecutionPhase;
   readonly outputs?: LiteralMap;
+  /**
+   * SUCCEEDED only: the task produced a graph to run instead of outputs (a dynamic task). Propeller
+   * runs its nodes as children of the task's node, each with its own attempts, cache and retries,
+   * and the node's outputs are the graph's. Every task a node of it references must be in
+   * `dynamic.tasks` (or the execution's closure) with what a plugin needs to run it; `outputs` is
+   * ignored when this is set.
+   */
+  readonly dynamic?: DynamicJobSpec;
   readonly error?: ExecutionError;
   readonly logs?: readonly TaskLog[];
   /** A short human-readable reason for the current phase. */

@@ -5,19 +5,21 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { ErrorKind, ExecutionErrorSchema, LiteralMapSchema, TaskExecutionPhase, TaskLogSchema, type ExecutionError, type TaskLog } from "@skein/idl";
+import { DynamicJobSpecSchema, ErrorKind, ExecutionErrorSchema, LiteralMapSchema, TaskExecutionPhase, TaskLogSchema, type ExecutionError, type TaskLog, type TaskTemplate } from "@skein/idl";
 import type { TaskAttempt, TaskStatus } from "@skein/plugin-core";
 import { ERROR_DETAILS_FILE, ERROR_FILE, FUTURES_FILE, OUTPUTS_FILE, type ErrorDetails } from "@skein/sdk";
 import type { AttemptLayout } from "./attempt-layout.js";
+import { generatedSpec } from "./generated-spec.js";
 
 // Reading an attempt's outcome from its directory, shared by every plugin of this package: whoever
 // ran the attempt (a fresh process, a warm worker), its result files say how it ended.
 
 /**
  * The status the attempt directory records, or undefined while it records none (the attempt has
- * not finished, or whatever ran it vanished: the caller decides which).
+ * not finished, or whatever ran it vanished: the caller decides which). `template` is the task
+ * that ran: a dynamic task's graph (futures.pb) is completed from it (see generated-spec.ts).
  */
-export async function recordedStatus(layout: AttemptLayout): Promise<TaskStatus | undefined> {
+export async function recordedStatus(layout: AttemptLayout, template: TaskTemplate): Promise<TaskStatus | undefined> {
   const logs = logsOf(layout);
   if (existsSync(layout.abortedFile)) return { phase: TaskExecutionPhase.ABORTED, logs, message: "stopped on request" };
   const outputs = join(layout.outputDir, OUTPUTS_FILE);
@@ -28,9 +30,10 @@ export async function recordedStatus(layout: AttemptLayout): Promise<TaskStatus 
     const details = await readDetails(join(layout.outputDir, ERROR_DETAILS_FILE));
     return { phase: details.recoverable ? TaskExecutionPhase.RETRYABLE_FAILED : TaskExecutionPhase.FAILED, error, logs, message: error.message };
   }
-  if (existsSync(join(layout.outputDir, FUTURES_FILE))) {
-    const error = systemError("DynamicUnsupported", "dynamic tasks cannot run in the process plugin yet: the task returned a graph (futures.pb)");
-    return { phase: TaskExecutionPhase.FAILED, error, logs, message: error.message };
+  const futures = join(layout.outputDir, FUTURES_FILE);
+  if (existsSync(futures)) {
+    const spec = fromBinary(DynamicJobSpecSchema, await readFile(futures));
+    return { phase: TaskExecutionPhase.SUCCEEDED, dynamic: generatedSpec(spec, template), logs, message: `generated ${spec.nodes.length} node(s)` };
   }
   return undefined;
 }

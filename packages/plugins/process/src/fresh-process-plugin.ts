@@ -68,13 +68,13 @@ export class FreshProcessPlugin implements BackendPlugin<FreshProcessState> {
     return pending;
   }
 
-  async get(_attempt: TaskAttempt, state: FreshProcessState): Promise<TaskStatus> {
+  async get(attempt: TaskAttempt, state: FreshProcessState): Promise<TaskStatus> {
     const layout = layoutOf(checkState(state).dir);
     const pid = runnerPid(state, layout);
     // Liveness first: the result file is written before the process exits, so a process seen
     // gone here has left its result (if any) for the reads below.
     const running = pid !== null && isAttemptRunning(pid, layout.dir);
-    const recorded = await recordedStatus(layout);
+    const recorded = await recordedStatus(layout, attempt.template);
     if (recorded) return recorded;
     if (running) return { phase: TaskExecutionPhase.RUNNING, logs: logsOf(layout) };
     return lostStatus(layout, "ProcessLost", `the task process ${pid ?? "?"} ended without writing a result`);

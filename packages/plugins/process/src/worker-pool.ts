@@ -102,7 +102,7 @@ export class WorkerPoolPlugin implements BackendPlugin<WorkerPoolState | FreshPr
     // gone here has left its result (if any) for the reads below.
     const worker = readWorkerRecord(layout);
     const running = worker !== undefined && isWorkerRunning(worker);
-    const recorded = await recordedStatus(layout);
+    const recorded = await recordedStatus(layout, attempt.template);
     if (recorded) return recorded;
     if (worker) {
       // A worker of this pool that is gone, but whose exit this pool has not recorded yet: it will be.

@@ -9,6 +9,8 @@ import { collectEntities } from "../entities.js";
 import { ContainerProcessInvoker } from "../runner/container-process.js";
 import { errorFromThrown } from "../runner/drive.js";
 import type { TaskResult, TaskRuntime } from "../task/context.js";
+import type { TaskDefinition } from "../task/define.js";
+import { TaskValidationError } from "../task/errors.js";
 import { FUTURES_FILE, OUTPUTS_FILE, writeErrorResult, writeResultFile } from "./task-files.js";
 
 /** Where an attempt runs: identifies it to the task and says where its files are. */
@@ -79,8 +81,31 @@ export async function runBundledTask(attempt: BundledTaskAttempt): Promise<void>
     if (!definition?.execute) {
       throw new AttemptSetupError(`module "${attempt.module}" defines no runnable task "${attempt.task}"`, false);
     }
-    return definition.execute(inputs, runtimeFor(attempt));
+    const result = await definition.execute(inputs, runtimeFor(attempt));
+    if ("dynamic" in result) checkGeneratedTasks(definition, result.tasks, exports, attempt.module);
+    return result;
   });
+}
+
+/**
+ * A generated node's task runs from the dynamic task's module (whoever runs the attempt gives it
+ * the dynamic task's code location, see the process plugin's generated-spec.ts), where it is found
+ * by name among the module's exports. A task the body called that the module does not export
+ * could never be found there: the graph fails now, naming the task, instead of each node later.
+ * Tasks that bring their own way to run (a container command, another task type) are not checked.
+ */
+function checkGeneratedTasks(dynamicTask: TaskDefinition, tasks: ReadonlyMap<string, TaskDefinition> | undefined, exports: Record<string, unknown>, module: string): void {
+  const exported = collectEntities(exports).tasks;
+  const missing = [...(tasks?.values() ?? [])].filter((task) => task.template.type === dynamicTask.template.type && !hasCommand(task.template) && exported.get(task.name) !== task);
+  if (missing.length === 0) return;
+  const names = missing.map((task) => `"${task.name}"`).join(", ");
+  throw new TaskValidationError(
+    `dynamic task "${dynamicTask.name}" calls ${missing.length === 1 ? "task" : "tasks"} ${names}, which module "${module}" does not export; a task a dynamic task calls runs from the dynamic task's module on a cluster, so export it from there`,
+  );
+}
+
+function hasCommand(template: TaskTemplate): boolean {
+  return template.target.case === "container" && template.target.value.command.length > 0;
 }
 
 /** Runs one attempt of a container task (its command as a local process) and writes the result file. */

@@ -154,6 +154,8 @@ export class AttemptRunner {
 function outcomeOf(work: StartAttempt, status: TaskStatus, report: TaskReport): AttemptOutcome {
   const { node, attempt } = work;
   if (status.phase === TaskExecutionPhase.SUCCEEDED) {
+    // A dynamic task's graph: the engine runs its nodes under this one, which ends with their outputs.
+    if (status.dynamic !== undefined) return { event: { type: "attemptSucceeded", node, attempt, dynamic: status.dynamic }, report };
     return { event: { type: "attemptSucceeded", node, attempt, outputs: status.outputs ?? { $typeName: "skein.core.v1.LiteralMap", literals: {} } }, report };
   }
   const error =

@@ -118,12 +118,21 @@ export async function propellerDatabase(): Promise<{ url: string | undefined; de
   return { url: db.url, destroy: () => db.destroy() };
 }
 
-/** Registers every task, workflow and launch plan a module exports under `version`; returns its tasks by name. */
-export async function register(client: Client<typeof AdminService>, moduleExports: Record<string, unknown>, version: string): Promise<Map<string, TaskDefinition>> {
-  const plan = planRegistration([{ module: "test.ts", entities: collectEntities(moduleExports) }]);
+/**
+ * Registers every task, workflow and launch plan a module exports under `version`; returns its
+ * tasks by name. `code` says where the tasks' code is (a real bundle, for the process plugin);
+ * without it the templates point at a bundle that does not exist.
+ */
+export async function register(
+  client: Client<typeof AdminService>,
+  moduleExports: Record<string, unknown>,
+  version: string,
+  code: { readonly bundleUri: string; readonly module: string } = { bundleUri: "file:///unused.tgz", module: "test.ts" },
+): Promise<Map<string, TaskDefinition>> {
+  const plan = planRegistration([{ module: code.module, entities: collectEntities(moduleExports) }]);
   const tasks = new Map<string, TaskDefinition>();
   for (const entity of plan) if (entity.kind === "task") tasks.set(entity.name, entity.definition);
-  for (const request of registrationRequests(plan, { project: "default", domain: "development", version }, "file:///unused.tgz")) {
+  for (const request of registrationRequests(plan, { project: "default", domain: "development", version }, code.bundleUri)) {
     if (request.kind === "task") await client.createTask(request.request);
     else if (request.kind === "workflow") await client.createWorkflow(request.request);
     else await client.createLaunchPlan(request.request);

@@ -1,5 +1,5 @@
 // Tasks the process plugin's tests bundle and run in task processes.
-import { containerTask, NonRetryableError, t, task } from "@skein/sdk";
+import { containerTask, dynamic, NonRetryableError, t, task } from "@skein/sdk";
 
 export const say_hello = task({ name: "say_hello", inputs: { name: t.string() }, outputs: t.string() }, async ({ name }, context) => {
   context.log(`greeting ${name} from process ${process.pid}`);
@@ -66,3 +66,19 @@ export const exit_three = containerTask({
   command: ["sh", "-c", "echo giving up >&2; exit 3"],
   outputs: { never: t.int() },
 });
+
+export const double = task({ name: "double", inputs: { x: t.int() }, outputs: t.int() }, async ({ x }) => x * 2);
+
+// A graph built from the input value: n doubles, the last one fed by the first, and a container
+// task (which brings its own command).
+export const fan_out = dynamic({ name: "fan_out", inputs: { n: t.int() }, outputs: { last: t.int(), loud: t.string() } }, ({ n }) => {
+  const first = double({ x: n });
+  let last = first;
+  for (let i = 1; i < n; i++) last = double({ x: first });
+  return { last, loud: shout({ word: "hey" }).loud };
+});
+
+// Not exported: a cluster cannot find it in this module.
+const hidden = task({ name: "hidden", inputs: { x: t.int() }, outputs: t.int() }, async ({ x }) => x);
+
+export const calls_hidden = dynamic({ name: "calls_hidden", inputs: { x: t.int() }, outputs: t.int() }, ({ x }) => hidden({ x }));
