@@ -90,4 +90,17 @@ describe.each(kinds)("the execution store on %s", (kind) => {
     expect(new Map(loaded.nodeData).get("map/4999")).toBe("d-map/4999");
     expect(await events(store, key)).toEqual(nodes.map(([path]) => path));
   });
+
+  it("renews every lease it still holds in one go and names the ones it lost", async () => {
+    const held: { key: ExecutionKey; lease: Lease }[] = [];
+    for (let i = 0; i < 300; i++) held.push(await claimed());
+    const lost = held[7]!;
+    // Another replica took this one over (its lease ran out): the token moved on.
+    await handle.db.updateTable("propeller_execution").set({ lease_token: (eb) => eb("lease_token", "+", 1) }).where("name", "=", lost.key.name).execute();
+    expect(await store.renew(held.map((h) => h.lease), 60_000)).toEqual([lost.key]);
+    const rows = await handle.db.selectFrom("propeller_execution").select(["name", "lease_expires_at"]).where("name", "in", held.map((h) => h.key.name)).execute();
+    const soon = Date.now() + 30_000;
+    expect(rows.filter((r) => r.name !== lost.key.name && new Date(r.lease_expires_at as Date).getTime() > soon)).toHaveLength(299);
+    expect(await store.renew([], 60_000)).toEqual([]);
+  });
 });

@@ -214,17 +214,26 @@ export class ExecutionStore {
     }));
   }
 
-  /** Extends the leases this replica holds; returns the keys whose lease was lost. */
+  /**
+   * Extends the leases this replica holds, all in one statement (one by one, a replica driving
+   * hundreds of executions could take longer than a short lease lasts); returns the keys whose
+   * lease was lost.
+   */
   async renew(leases: readonly Lease[], ttlMs: number): Promise<ExecutionKey[]> {
-    const lost: ExecutionKey[] = [];
-    for (const lease of leases) {
-      const row = await this.fenced(this.db, lease)
-        .set({ lease_expires_at: sql<Date>`now() + ${`${ttlMs} milliseconds`}::interval` })
-        .returning("lease_token")
-        .executeTakeFirst();
-      if (row === undefined) lost.push(lease.key);
-    }
-    return lost;
+    if (leases.length === 0) return [];
+    const column = (pick: (lease: Lease) => string) => leases.map(pick);
+    const { rows } = await sql<{ cluster_id: string; project: string; domain: string; name: string }>`
+      UPDATE propeller_execution AS e
+         SET lease_expires_at = now() + ${`${ttlMs} milliseconds`}::interval
+        FROM unnest(${column((l) => l.key.cluster)}::text[], ${column((l) => l.key.project)}::text[], ${column((l) => l.key.domain)}::text[],
+                    ${column((l) => l.key.name)}::text[], ${column((l) => l.owner)}::text[], ${column((l) => l.token.toString())}::bigint[])
+             AS l(cluster_id, project, domain, name, owner, token)
+       WHERE e.cluster_id = l.cluster_id AND e.project = l.project AND e.domain = l.domain AND e.name = l.name
+         AND e.status = 'active' AND e.lease_owner = l.owner AND e.lease_token = l.token
+      RETURNING e.cluster_id, e.project, e.domain, e.name`.execute(this.db);
+    const text = (k: { cluster: string; project: string; domain: string; name: string }) => `${k.cluster}/${k.project}/${k.domain}/${k.name}`;
+    const held = new Set(rows.map((r) => text({ cluster: r.cluster_id, project: r.project, domain: r.domain, name: r.name })));
+    return leases.filter((l) => !held.has(text(l.key))).map((l) => l.key);
   }
 
   /** Gives a lease up (a replica shutting down), so another replica may claim at once. */
