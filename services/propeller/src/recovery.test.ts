@@ -72,7 +72,12 @@ describe("recovery", () => {
     const west = await startTestPropeller(plane, westPlugin, { clusterId: "west", labels: "zone=w", workDir: `${plane.dataDir}/west` });
     const name = await launch(plane.client, "pipeline", "v1", { x: int(2), key: str("cluster") }, { clusterLabel: "zone=w" });
     for (let i = 0; i < 400 && !held.has("cluster"); i++) await new Promise((r) => setTimeout(r, 25));
-    const before = await plane.client.getExecution({ id: { project: "default", domain: "development", name } });
+    // The task runs before its first events reach admin: wait until admin knows where it runs.
+    let before = await plane.client.getExecution({ id: { project: "default", domain: "development", name } });
+    for (let i = 0; i < 400 && before.execution?.closure?.cluster === ""; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      before = await plane.client.getExecution({ id: { project: "default", domain: "development", name } });
+    }
     expect(before.execution?.closure?.cluster).toBe("west");
     // Only what reached admin can be reused elsewhere: wait until `first`'s success has.
     for (let i = 0; i < 400; i++) {
