@@ -202,6 +202,10 @@ export class ExecutionDriver {
         if (record.type === "node" && isTerminalNodePhase(record.phase)) await this.releaseReservation(record.node);
       }
       const done = isTerminalWorkflowPhase(state.phase);
+      // Work that only reads (a cache lookup, a timer, a wait for a signal) starts while its step
+      // is written: its answer is handled only after the write, and after a crash the step is
+      // simply taken again. Work with effects elsewhere starts only once its step is stored.
+      if (!done) for (const key of started) this.startIfReadOnly(key);
       const delta = encodeStateDelta(persisted, state);
       await this.deps.store.commitStep(this.lease, {
         header: delta.header,
@@ -226,6 +230,13 @@ export class ExecutionDriver {
       }
     }
     return "stopped";
+  }
+
+  private startIfReadOnly(key: string): void {
+    const work = this.open.get(key);
+    if (work === undefined || this.running.has(key)) return;
+    const readOnly = (work.type === "lookupCache" && work.task.metadata?.cacheSerializable !== true) || work.type === "setTimer" || work.type === "waitSignal";
+    if (readOnly) this.carryOut(key, work, undefined);
   }
 
   private signalWaiters(signalId: string): string[] {
