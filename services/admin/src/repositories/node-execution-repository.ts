@@ -96,15 +96,7 @@ export class NodeExecutionRepository {
 
   /** Every node execution of an execution, oldest first (for snapshots). */
   async listAll(execution: ExecutionKey, trx?: Db): Promise<NodeExecutionRow[]> {
-    return (trx ?? this.db)
-      .selectFrom("node_execution")
-      .selectAll()
-      .where("project", "=", execution.project)
-      .where("domain", "=", execution.domain)
-      .where("execution_name", "=", execution.name)
-      .orderBy("created_at")
-      .orderBy("node_id")
-      .execute();
+    return this.#ofExecution(execution, trx).selectAll().execute();
   }
 
   /**
@@ -112,14 +104,16 @@ export class NodeExecutionRepository {
    * message is a row written before messages were kept.
    */
   async listMessages(execution: ExecutionKey, trx?: Db): Promise<{ node_id: string; is_dynamic: boolean; message: Uint8Array | null }[]> {
+    return this.#ofExecution(execution, trx).select(["node_id", "is_dynamic", "message"]).execute();
+  }
+
+  #ofExecution(execution: ExecutionKey, trx?: Db) {
     return (trx ?? this.db)
       .selectFrom("node_execution")
-      .select(["node_id", "is_dynamic", "message"])
       .where("project", "=", execution.project)
       .where("domain", "=", execution.domain)
       .where("execution_name", "=", execution.name)
       .orderBy("created_at")
-      .orderBy("node_id")
-      .execute();
+      .orderBy("node_id");
   }
 }

@@ -88,29 +88,22 @@ export class TaskExecutionRepository {
 
   /** Every attempt of an execution, oldest first (for snapshots). */
   async listAll(execution: ExecutionKey, trx?: Db): Promise<TaskExecutionRow[]> {
-    return (trx ?? this.db)
-      .selectFrom("task_execution")
-      .selectAll()
-      .where("project", "=", execution.project)
-      .where("domain", "=", execution.domain)
-      .where("execution_name", "=", execution.name)
-      .orderBy("created_at")
-      .orderBy("node_id")
-      .orderBy("retry_attempt")
-      .execute();
+    return this.#ofExecution(execution, trx).selectAll().execute();
   }
 
   /** Every attempt's stored message, in listAll's order; null for rows written before messages were kept. */
   async listMessages(execution: ExecutionKey, trx?: Db): Promise<{ message: Uint8Array | null }[]> {
+    return this.#ofExecution(execution, trx).select(["message"]).execute();
+  }
+
+  #ofExecution(execution: ExecutionKey, trx?: Db) {
     return (trx ?? this.db)
       .selectFrom("task_execution")
-      .select(["message"])
       .where("project", "=", execution.project)
       .where("domain", "=", execution.domain)
       .where("execution_name", "=", execution.name)
       .orderBy("created_at")
       .orderBy("node_id")
-      .orderBy("retry_attempt")
-      .execute();
+      .orderBy("retry_attempt");
   }
 }
