@@ -100,7 +100,7 @@ describe("WatchExecution", () => {
     expect(snapshot.map(describe_)).toEqual(["execution SUCCEEDED", "[node n0 SUCCEEDED]", "[task n0#0 SUCCEEDED@0]"]);
   });
 
-  it("sends a large execution's nodes and attempts in pages of 1000, then its changes one by one", async () => {
+  it("sends a large execution's nodes and attempts in pages of 1000, then its changes one by one", { timeout: 60_000 }, async () => {
     const name = "wide";
     await insertExecution(admin.db, name);
     const ids = Array.from({ length: 2500 }, (_, i) => `n${i}`);
@@ -127,7 +127,7 @@ describe("WatchExecution", () => {
     expect(resumed.map(describe_)).toEqual(["node n7 SUCCEEDED", "execution SUCCEEDED"]);
   });
 
-  it("sends the same snapshot from stored messages (binary clients), built anew (JSON clients) and from rows that have none", async () => {
+  it("sends the same snapshot from stored messages (binary clients), built anew (JSON clients) and from rows that have none", { timeout: 60_000 }, async () => {
     const request = { id: execId("wide"), includeNodeExecutions: true, includeTaskExecutions: true };
     // Every record of a finished execution's snapshot, in order, as JSON.
     const records = async (client: typeof admin.client) =>
