@@ -6,3 +6,4 @@ export { openBlobStore } from "./open-blob-store.js";
 export type { OpenBlobStoreOptions } from "./open-blob-store.js";
 export { S3BlobStore } from "./s3-blob-store.js";
 export type { S3Options } from "./s3-blob-store.js";
+export { readBlobUri } from "./read-uri.js";

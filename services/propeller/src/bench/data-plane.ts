@@ -50,7 +50,11 @@ const line = (label: string, s: Summary, target?: { p50?: number; p99?: number }
 
 async function succeeded(plane: ControlPlane, name: string, timeoutMs = 600_000): Promise<void> {
   const execution = await finished(plane.client, name, timeoutMs);
-  if (execution.closure?.phase !== WorkflowExecutionPhase.SUCCEEDED) throw new Error(`${name} ended ${WorkflowExecutionPhase[execution.closure?.phase ?? 0]}`);
+  if (execution.closure?.phase !== WorkflowExecutionPhase.SUCCEEDED) {
+    const result = execution.closure?.result;
+    const why = result?.case === "error" ? `: ${result.value.code} ${result.value.message}` : execution.closure?.reason ? `: ${execution.closure.reason}` : "";
+    throw new Error(`${name} ended ${WorkflowExecutionPhase[execution.closure?.phase ?? 0]}${why}`);
+  }
 }
 
 async function main(): Promise<void> {

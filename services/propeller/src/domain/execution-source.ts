@@ -1,6 +1,8 @@
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { singleTaskWorkflow, type NodePath } from "@skein/engine";
-import { NodeExecutionPhase, type CompiledWorkflowClosure, type LiteralMap, type WorkflowExecutionIdentifier } from "@skein/idl";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { readBlobUri } from "@skein/blob";
+import { LiteralMapSchema, LiteralSchema, NodeExecutionPhase, type CompiledWorkflowClosure, type Literal, type LiteralMap, type WorkflowExecutionIdentifier } from "@skein/idl";
 import { ExecutionMode, type AdminService, type ExecutionSpec } from "@skein/idl/admin/v1";
 import type { NodeExecution } from "@skein/idl/admin/v1";
 
@@ -18,7 +20,20 @@ export async function loadExecution(admin: Client<typeof AdminService>, id: Work
   if (spec === undefined) throw new ConnectError(`execution ${id.name} has no spec`, Code.Internal);
   const closure = await closureOf(admin, spec);
   const data = await admin.getExecutionData({ id });
-  return { closure, inputs: data.inputs ?? { $typeName: "skein.core.v1.LiteralMap", literals: {} }, spec };
+  return { closure, inputs: await withOffloadedRead(data.inputs ?? create(LiteralMapSchema, {})), spec };
+}
+
+/**
+ * The inputs with every value admin offloaded (one above its inline limit, such as a 10,000-item
+ * list to map over) read back from its uri: the engine maps over, binds and hashes values, not
+ * references to them.
+ */
+async function withOffloadedRead(inputs: LiteralMap): Promise<LiteralMap> {
+  const literals: Record<string, Literal> = {};
+  for (const [name, literal] of Object.entries(inputs.literals)) {
+    literals[name] = literal.value.case === "offloaded" ? fromBinary(LiteralSchema, await readBlobUri(literal.value.value.uri)) : literal;
+  }
+  return create(LiteralMapSchema, { literals });
 }
 
 async function closureOf(admin: Client<typeof AdminService>, spec: ExecutionSpec): Promise<CompiledWorkflowClosure> {

@@ -33,7 +33,7 @@ async function databaseUrl(owned: TestDatabase[]): Promise<string | undefined> {
   return db.url;
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+export async function startControlPlane(adminOverrides: { inlineDataMaxBytes?: number } = {}): Promise<ControlPlane> {
   const dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-"));
   const owned: TestDatabase[] = [];
   const router = await startClusterRouter({
@@ -41,7 +41,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     logSink: testLogSink(),
   });
   const datacatalog = await startDatacatalog({ config: loadDatacatalogConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned) }, {}), logSink: testLogSink() });
-  const admin = await startAdmin({ config: loadAdminConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned), routerEndpoint: router.url }, {}), logSink: testLogSink() });
+  const admin = await startAdmin({ config: loadAdminConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned), routerEndpoint: router.url, ...adminOverrides }, {}), logSink: testLogSink() });
   const client = createClient(AdminService, createConnectTransport({ baseUrl: admin.url, httpVersion: "1.1" }));
   await client.registerProject({ project: { id: "default", name: "default" } });
   return {
