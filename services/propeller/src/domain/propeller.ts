@@ -78,7 +78,7 @@ export class Propeller implements AssignmentListener {
     while (!signal.aborted) {
       this.claimPending = false;
       try {
-        const claimed = await store.claim(cluster, this.owner, leaseTtlMs, 100);
+        const claimed = await store.claim(cluster, this.owner, leaseTtlMs, 100, [...this.drivers.keys()]);
         for (const execution of claimed) this.start(execution);
         if (claimed.length === 100) this.claimPending = true;
       } catch (error) {

@@ -103,4 +103,15 @@ describe.each(kinds)("the execution store on %s", (kind) => {
     expect(rows.filter((r) => r.name !== lost.key.name && new Date(r.lease_expires_at as Date).getTime() > soon)).toHaveLength(299);
     expect(await store.renew([], 60_000)).toEqual([]);
   });
+
+  it("does not claim again an execution this replica still drives, even with its lease run out", async () => {
+    const driven = await claimed();
+    const free = await claimed();
+    await handle.db.updateTable("propeller_execution").set({ lease_expires_at: new Date(Date.now() - 60_000) }).where("name", "in", [driven.key.name, free.key.name]).execute();
+    const again = await store.claim("east", "me", 60_000, 100, [`${driven.key.project}/${driven.key.domain}/${driven.key.name}`]);
+    expect(again.map((c) => c.lease.key.name)).toEqual([free.key.name]);
+    // Its driver's lease still holds for its writes, and renewing brings it back.
+    await store.commitStep(driven.lease, step({ nodes: [["a", "a1"]] }));
+    expect(await store.renew([driven.lease], 60_000)).toEqual([]);
+  });
 });

@@ -190,9 +190,12 @@ export class ExecutionStore {
 
   /**
    * Claims up to `limit` active executions whose lease is free or expired (by the database's
-   * clock, so replicas need not agree on time). Each claim raises the fencing token.
+   * clock, so replicas need not agree on time). Each claim raises the fencing token. Leaves out
+   * the ones in `driving` (`project/domain/name`), which this replica still drives even if their
+   * lease ran out (its renewal ran late): claiming them would only move the token on under their
+   * driver, whose next write would then fail as lost.
    */
-  async claim(cluster: string, owner: string, ttlMs: number, limit: number): Promise<ClaimedExecution[]> {
+  async claim(cluster: string, owner: string, ttlMs: number, limit: number, driving: readonly string[] = []): Promise<ClaimedExecution[]> {
     const result = await sql<{ project: string; domain: string; name: string; epoch: string | number; header: string | null; terminate_cause: string | null; lease_token: string | number }>`
       UPDATE propeller_execution AS e
          SET lease_owner = ${owner},
@@ -202,6 +205,7 @@ export class ExecutionStore {
                SELECT cluster_id, project, domain, name FROM propeller_execution
                 WHERE cluster_id = ${cluster} AND status = 'active'
                   AND (lease_owner IS NULL OR lease_expires_at < now())
+                  AND NOT (lease_owner = ${owner} AND project || '/' || domain || '/' || name = ANY(${[...driving]}::text[]))
                 ORDER BY created_at
                 LIMIT ${limit}
                 FOR UPDATE SKIP LOCKED)
