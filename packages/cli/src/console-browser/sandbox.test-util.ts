@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, testEnvironment, type TestDatabase } from "@skein/testing";
 import { runCli } from "../program.js";
+import { runSandbox } from "../sandbox/running-sandbox.test-util.js";
 
 export interface TestSandbox {
   readonly url: string;
@@ -22,21 +23,8 @@ export async function startSandbox(): Promise<TestSandbox> {
   const env: Record<string, string> = {};
   const databaseUrl = database?.url;
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
-  const abort = new AbortController();
-  let out = "";
-  let err = "";
-  const exited = runCli(["sandbox", "--port", "0", "--data-dir", dataDir], { out: (t) => (out += t), err: (t) => (err += t), env, abort: abort.signal });
-  let ended: number | undefined;
-  void exited.then((code) => (ended = code));
-  const deadline = Date.now() + 150_000;
-  while (!out.includes("Press Ctrl-C")) {
-    if (ended !== undefined || Date.now() > deadline) {
-      throw new Error(`the sandbox ${ended === undefined ? "was not ready in time" : `exited with ${ended}`}\n--- stdout\n${out}\n--- stderr\n${err}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const url = /serving Connect, gRPC and gRPC-Web on (http:\/\/127\.0\.0\.1:\d+) /.exec(out)?.[1];
-  if (url === undefined) throw new Error(`no URL in the sandbox's output:\n${out}`);
+  const running = await runSandbox(dataDir, env);
+  const url = running.url;
   return {
     url,
     async skein(...argv) {
@@ -45,8 +33,7 @@ export async function startSandbox(): Promise<TestSandbox> {
       return { code, ...io };
     },
     async close() {
-      abort.abort();
-      await exited;
+      await running.stop();
       await database?.destroy();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skein } from "../cluster/test-services.test-util.js";
 import { runCli } from "../program.js";
 import { helloFile } from "./examples.js";
+import { runSandbox, type RunningSandbox } from "./running-sandbox.test-util.js";
 
 const dataDir = await mkdtemp(join(tmpdir(), "skein-sandbox-"));
 // On the PostgreSQL server when one is configured (every service shares the test's database), else embedded.
@@ -20,39 +21,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-interface RunningSandbox {
-  readonly url: string;
-  /** Everything printed so far. */
-  out(): string;
-  /** Presses Ctrl-C and returns the exit code. */
-  stop(): Promise<number>;
-}
-
 /** Starts `skein sandbox --port 0` on the test's data directory and waits until it says it is ready. */
-async function startSandbox(): Promise<RunningSandbox> {
-  const abort = new AbortController();
-  let out = "";
-  let err = "";
-  const exited = runCli(["sandbox", "--port", "0", "--data-dir", dataDir], { out: (t) => (out += t), err: (t) => (err += t), env, abort: abort.signal });
-  let ended: number | undefined;
-  void exited.then((code) => (ended = code));
-  const deadline = Date.now() + 150_000;
-  while (!out.includes("Press Ctrl-C")) {
-    if (ended !== undefined) expect.fail(`the sandbox exited with ${ended} before it was ready\n--- stdout\n${out}\n--- stderr\n${err}`);
-    if (Date.now() > deadline) expect.fail(`the sandbox was not ready in time\n--- stdout\n${out}\n--- stderr\n${err}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const url = /serving Connect, gRPC and gRPC-Web on (http:\/\/127\.0\.0\.1:\d+) /.exec(out)?.[1];
-  if (url === undefined) expect.fail(`no URL in the sandbox's output:\n${out}`);
-  return {
-    url,
-    out: () => out,
-    stop: () => {
-      abort.abort();
-      return exited;
-    },
-  };
-}
+const startSandbox = (): Promise<RunningSandbox> => runSandbox(dataDir, env);
 
 async function isListening(url: string): Promise<boolean> {
   try {
