@@ -11,6 +11,7 @@ import * as signals from "./2025-07-20T00-01-00-signals.js";
 import * as schedules from "./2025-07-30T00-00-00-schedules.js";
 import * as taskResourceAttributes from "./2025-08-01T00-00-00-task-resource-attributes.js";
 import * as recordMessages from "./2026-12-07T00-00-00-record-messages.js";
+import * as nodeParentIndex from "./2026-12-07T00-01-00-node-parent-index.js";
 
 // Every migration, by its frozen name; names sort in the order they run.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "2025-07-30T00-00-00-schedules": schedules,
   "2025-08-01T00-00-00-task-resource-attributes": taskResourceAttributes,
   "2026-12-07T00-00-00-record-messages": recordMessages,
+  "2026-12-07T00-01-00-node-parent-index": nodeParentIndex,
 };
 
 // Bundled statically, so migrations run the same from src, dist or a single-file bundle.

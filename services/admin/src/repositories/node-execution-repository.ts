@@ -4,7 +4,7 @@ import { applyFilters, type FilterCondition } from "../domain/filters.js";
 import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, NodeExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
-import { byteaParam, replaceAllButKey, timeSortColumns } from "./record-columns.js";
+import { byteaParam, nodeIdsByExecution, replaceAllButKey, timeSortColumns } from "./record-columns.js";
 
 /** A node execution's identity: its execution and its unique node id. */
 export interface NodeExecutionKey {
@@ -47,13 +47,7 @@ export class NodeExecutionRepository {
     return (trx ?? this.db)
       .selectFrom("node_execution")
       .selectAll()
-      .where((eb) =>
-        eb(
-          eb.refTuple("project", "domain", "execution_name", "node_id"),
-          "in",
-          keys.map((k) => eb.tuple(k.project, k.domain, k.executionName, k.nodeId)),
-        ),
-      )
+      .where((eb) => nodeIdsByExecution(eb, keys))
       .execute();
   }
 

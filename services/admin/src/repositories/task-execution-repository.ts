@@ -5,7 +5,7 @@ import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, TaskExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
 import type { NodeExecutionKey } from "./node-execution-repository.js";
-import { byteaParam, replaceAllButKey, timeSortColumns } from "./record-columns.js";
+import { byteaParam, nodeIdsByExecution, replaceAllButKey, timeSortColumns } from "./record-columns.js";
 
 /** A task attempt's identity: its node execution and the attempt number. */
 export interface TaskExecutionKey extends NodeExecutionKey {
@@ -42,17 +42,14 @@ export class TaskExecutionRepository {
   /** The stored rows among `keys` (missing ones are simply absent). */
   async findMany(keys: readonly TaskExecutionKey[], trx?: Transaction<AdminDatabase>): Promise<TaskExecutionRow[]> {
     if (keys.length === 0) return [];
-    return (trx ?? this.db)
+    // Every attempt of the nodes named, then only the attempts asked for.
+    const wanted = new Set(keys.map(taskExecutionKeyText));
+    const rows = await (trx ?? this.db)
       .selectFrom("task_execution")
       .selectAll()
-      .where((eb) =>
-        eb(
-          eb.refTuple("project", "domain", "execution_name", "node_id", "retry_attempt"),
-          "in",
-          keys.map((k) => eb.tuple(k.project, k.domain, k.executionName, k.nodeId, k.retryAttempt)),
-        ),
-      )
+      .where((eb) => nodeIdsByExecution(eb, keys))
       .execute();
+    return rows.filter((r) => wanted.has(taskExecutionKeyText({ project: r.project, domain: r.domain, executionName: r.execution_name, nodeId: r.node_id, retryAttempt: r.retry_attempt })));
   }
 
   /** Writes each row whole, inserting new attempts and replacing stored ones, in one statement. */
