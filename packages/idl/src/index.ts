@@ -14,3 +14,4 @@ export * from "./gen/skein/core/v1/literals_pb.js";
 export * from "./gen/skein/core/v1/tasks_pb.js";
 export * from "./gen/skein/core/v1/types_pb.js";
 export * from "./gen/skein/core/v1/workflow_pb.js";
+export { withEncodedRecords } from "./encoded-records.js";

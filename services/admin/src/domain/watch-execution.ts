@@ -1,6 +1,6 @@
 import { setImmediate } from "node:timers/promises";
-import { create, fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { withEncodedRecords } from "@skein/idl";
 import { NodeExecutionPageSchema, NodeExecutionSchema, TaskExecutionPageSchema, TaskExecutionSchema, WatchExecutionResponseSchema, type WatchExecutionRequest, type WatchExecutionResponse } from "@skein/idl/admin/v1";
 import { invalidArgument, notFound } from "@skein/server";
 import type { Kysely } from "kysely";
@@ -53,18 +53,6 @@ function pagesOf<Row>(records: SnapshotRecords<Row>): SnapshotRecords<Row>[] {
     pages.push("encoded" in records ? { encoded: records.encoded.slice(at, at + snapshotPageSize) } : { rows: records.rows.slice(at, at + snapshotPageSize) });
   }
   return pages;
-}
-
-/**
- * A page of records that are encoded already: each goes on the wire as the page's field 1 byte for
- * byte, exactly where the decoded record would have been written (protobuf writes a message's
- * unknown fields as they are), and a reader decodes the page as usual. Saves building and encoding
- * every record again; only for the binary codec, since JSON has no place for such bytes.
- */
-function encodedPage<Desc extends DescMessage>(schema: Desc, records: readonly Uint8Array[]): MessageShape<Desc> {
-  const page = create(schema);
-  page.$unknown = records.map((data) => ({ no: 1, wireType: WireType.LengthDelimited, data: new BinaryWriter().bytes(data).finish() }));
-  return page;
 }
 
 /** How a stream may be sent. */
@@ -175,13 +163,13 @@ export class ExecutionWatcher {
     for (const page of pagesOf(nodes)) {
       // Between pages other requests get their turn: a large snapshot does not stall the server.
       await setImmediate();
-      const value = "encoded" in page ? encodedPage(NodeExecutionPageSchema, page.encoded) : create(NodeExecutionPageSchema, { nodeExecutions: page.rows.map(nodeExecutionFromRow) });
+      const value = "encoded" in page ? withEncodedRecords(NodeExecutionPageSchema, 1, page.encoded) : create(NodeExecutionPageSchema, { nodeExecutions: page.rows.map(nodeExecutionFromRow) });
       yield create(WatchExecutionResponseSchema, { update: { case: "nodeExecutions", value }, resumeToken });
     }
     for (const page of pagesOf(tasks)) {
       await setImmediate();
       const value = "encoded" in page
-        ? encodedPage(TaskExecutionPageSchema, page.encoded)
+        ? withEncodedRecords(TaskExecutionPageSchema, 1, page.encoded)
         : create(TaskExecutionPageSchema, { taskExecutions: page.rows.map((task) => taskExecutionFromRow(task, dynamic.has(task.node_id))) });
       yield create(WatchExecutionResponseSchema, { update: { case: "taskExecutions", value }, resumeToken });
     }

@@ -9,7 +9,7 @@ import { WorkflowExecutionPhase } from "@skein/idl";
 import { CatalogCacheStatus } from "@skein/idl";
 import { literalTypeOf, map, t, task, toLiteral, workflow } from "@skein/sdk";
 import { summarize, type Summary } from "@skein/testing";
-import { finished, launch, register, startControlPlane, startTestPropeller, type ControlPlane } from "../test-support/control-plane.js";
+import { finished, launch, register, startControlPlaneProcess, startTestPropeller, type ControlPlane } from "../test-support/control-plane.js";
 import { TimingPlugin } from "./noop-plugin.js";
 
 process.env.SKEIN_TEST_DATABASE_URL ??= process.env.DATABASE_URL;
@@ -58,7 +58,7 @@ async function succeeded(plane: ControlPlane, name: string, timeoutMs = 600_000)
 }
 
 async function main(): Promise<void> {
-  const plane = await startControlPlane();
+  const plane = await startControlPlaneProcess();
   const tasks = await register(plane.client, { chain, cachedChain, cachedOne, fanOut, three }, "v1");
   const plugin = new TimingPlugin(tasks);
   const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn" });

@@ -343,11 +343,12 @@ export class ExecutionStore {
   }
 
   /** The oldest unsent events of the cluster, in the order they were written. */
-  async pendingEvents(cluster: string, limit: number, tx: Db = this.db): Promise<OutboxRow[]> {
+  async pendingEvents(cluster: string, limit: number, tx: Db = this.db, after?: bigint): Promise<OutboxRow[]> {
     const rows = await tx
       .selectFrom("propeller_outbox")
       .select(["seq", "project", "domain", "name", "event"])
       .where("cluster_id", "=", cluster)
+      .$if(after !== undefined, (q) => q.where("seq", ">", String(after) as never))
       .orderBy("seq")
       .limit(limit)
       .execute();

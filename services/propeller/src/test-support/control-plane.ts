@@ -1,11 +1,14 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { loadAdminConfig, startAdmin, type RunningAdmin } from "@skein/admin";
-import { loadRouterConfig, startClusterRouter, type RunningClusterRouter } from "@skein/cluster-router";
-import { loadDatacatalogConfig, startDatacatalog, type RunningDatacatalog } from "@skein/datacatalog";
+import { loadAdminConfig, startAdmin } from "@skein/admin";
+import { loadRouterConfig, startClusterRouter } from "@skein/cluster-router";
+import { loadDatacatalogConfig, startDatacatalog } from "@skein/datacatalog";
 import { isTerminalWorkflowPhase } from "@skein/engine";
 import { ResourceType, type LiteralMap } from "@skein/idl";
 import { AdminService, type Execution } from "@skein/idl/admin/v1";
@@ -18,9 +21,9 @@ import { startPropeller, type RunningPropeller } from "../main.js";
 
 /** Admin, router and datacatalog as real servers on free ports, each on a database of its own. */
 export interface ControlPlane {
-  readonly admin: RunningAdmin;
-  readonly router: RunningClusterRouter;
-  readonly datacatalog: RunningDatacatalog;
+  readonly admin: { readonly url: string };
+  readonly router: { readonly url: string };
+  readonly datacatalog: { readonly url: string };
   readonly client: Client<typeof AdminService>;
   readonly dataDir: string;
   close(): Promise<void>;
@@ -56,6 +59,31 @@ export async function startControlPlane(adminOverrides: { inlineDataMaxBytes?: n
       await router.close();
       for (const db of owned) await db.destroy();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The control plane of startControlPlane in a child process (bench/control-plane-process.ts), on
+ * its own event loop. Its logs go to this process's stderr when SKEIN_TEST_LOGS is set.
+ */
+export async function startControlPlaneProcess(): Promise<ControlPlane> {
+  const script = fileURLToPath(new URL("../bench/control-plane-process.ts", import.meta.url));
+  const child = spawn(process.execPath, [...(process.env.SKEIN_BENCH_CHILD_ARGS?.split(" ") ?? []), "--import", "tsx", script], { stdio: ["pipe", "pipe", "inherit"], env: process.env });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([new Promise<string>((resolve) => lines.once("line", resolve)), exited.then((code) => Promise.reject(new Error(`the control plane process exited (code ${code}) before it served`)))]);
+  lines.close();
+  const urls = JSON.parse(first) as { admin: string; router: string; datacatalog: string; dataDir: string };
+  return {
+    admin: { url: urls.admin },
+    router: { url: urls.router },
+    datacatalog: { url: urls.datacatalog },
+    dataDir: urls.dataDir,
+    client: createClient(AdminService, createConnectTransport({ baseUrl: urls.admin, httpVersion: "1.1" })),
+    async close() {
+      child.kill("SIGTERM");
+      await exited;
     },
   };
 }
