@@ -12,6 +12,7 @@ import { mixedConfig, mixedEngine, mixedInputs } from "./test-mixed-workflow.js"
 /** Rows as a store keeps them: one header and one text per node, brought up to date by deltas. */
 class Rows {
   header = "";
+  executionData: string | undefined;
   readonly nodes = new Map<NodePath, string>();
   readonly data = new Map<NodePath, string>();
   readonly deltas: StateDelta[] = [];
@@ -21,6 +22,7 @@ class Rows {
   apply(state: ExecutionState): StateDelta {
     const delta = encodeStateDelta(this.previous, state);
     this.header = delta.header;
+    if (delta.executionData !== undefined) this.executionData = delta.executionData;
     for (const [path, text] of delta.nodes) this.nodes.set(path, text);
     for (const [path, text] of delta.data) this.data.set(path, text);
     for (const path of delta.removed) {
@@ -33,7 +35,7 @@ class Rows {
   }
 
   decode(): ExecutionState {
-    return decodeStateParts(this.header, this.nodes, this.data);
+    return decodeStateParts(this.header, this.nodes, this.data, this.executionData);
   }
 }
 
@@ -110,6 +112,7 @@ describe("encodeStateDelta / decodeStateParts", () => {
         const decoded = rows.decode();
         const continued = new Rows(decoded);
         continued.header = rows.header;
+        continued.executionData = rows.executionData;
         for (const [path, text] of rows.nodes) continued.nodes.set(path, text);
         for (const [path, text] of rows.data) continued.data.set(path, text);
         const rest = { ...dagConfig(seed + 1), startAt: first.now };
@@ -162,7 +165,7 @@ describe("encodeStateDelta / decodeStateParts", () => {
 
   test("malformed rows are refused, naming the field", () => {
     const run = runWorkflow(fanOut(2), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 2 });
-    const { header, nodes, data } = encodeStateDelta(undefined, run.state);
+    const { header, nodes, data, executionData } = encodeStateDelta(undefined, run.state);
     const doc = JSON.parse(header) as Record<string, unknown>;
     const withHeader = (patch: Record<string, unknown>): string => JSON.stringify({ ...doc, ...patch });
     const root = new Map(nodes).get("root") ?? "";
@@ -173,6 +176,9 @@ describe("encodeStateDelta / decodeStateParts", () => {
     expect(() => decodeStateParts(withHeader({ root: { remaining: 1, inflight: 0, stage: "later" } }), nodes)).toThrow(/^decodeStateParts: header\.root\.stage must be one of running, /);
     expect(() => decodeStateParts(withHeader({ waits: [["sink", "two"]] }), nodes)).toThrow("decodeStateParts: header.waits[0][1] must be a number");
     expect(() => decodeStateParts(withHeader({ outputs: { literals: { a: { scalar: 5 } } } }), nodes)).toThrow(/^decodeStateParts: header\.outputs is not a valid skein\.core\.v1\.LiteralMap/);
+    expect(() => decodeStateParts(header, nodes, data, "[")).toThrow(/^decodeStateParts: executionData is not JSON/);
+    expect(() => decodeStateParts(header, nodes, data, "7")).toThrow("decodeStateParts: executionData must be an object");
+    expect(() => decodeStateParts(header, nodes, data, JSON.stringify({ inputs: { literals: { x: { scalar: 5 } } } }))).toThrow(/^decodeStateParts: header\.inputs is not a valid skein\.core\.v1\.LiteralMap/);
     expect(() => decodeStateParts(header, [["root", "nope"]])).toThrow(/^decodeStateParts: nodes\["root"\] is not JSON/);
     expect(() => decodeStateParts(header, withRoot({ phase: "nope" }))).toThrow('decodeStateParts: nodes["root"].phase must be a known enum value');
     expect(() => decodeStateParts(header, withRoot({ detail: { kind: "mystery" } }))).toThrow(/^decodeStateParts: nodes\["root"\]\.detail\.kind must be one of task, /);
@@ -180,15 +186,27 @@ describe("encodeStateDelta / decodeStateParts", () => {
     expect(() => decodeStateParts(header, nodes, [...data, ["root", "[1]"]])).toThrow('decodeStateParts: data["root"] is given more than once');
     expect(() => decodeStateParts(header, nodes, [["ghost", "{}"]])).toThrow('decodeStateParts: data["ghost"] belongs to no node');
     expect(() => decodeStateParts(header, nodes, data.map(([p]) => [p, "[]"] as const))).toThrow(/^decodeStateParts: data\["[^"]+"\] must be an object/);
-    expect(encodeState(decodeStateParts(header, nodes, data))).toBe(encodeState(run.state));
+    expect(encodeState(decodeStateParts(header, nodes, data, executionData))).toBe(encodeState(run.state));
   });
 
-  test("whole-node texts, with inputs and outputs inside, still decode without data", () => {
+  test("a header and node texts with their inputs and outputs inside, as written before the split, still decode without data", () => {
     const run = runWorkflow(fanOut(2), x0, { tasks: { sum: sumPlusOne }, stopAfterEvents: 3 });
-    const { header, nodes, data } = encodeStateDelta(undefined, run.state);
+    const { header, nodes, data, executionData } = encodeStateDelta(undefined, run.state);
     const dataOf = new Map(data);
-    const whole = nodes.map(([path, text]) => [path, JSON.stringify({ ...(JSON.parse(text) as object), ...(JSON.parse(dataOf.get(path) ?? "{}") as object) })] as const);
-    expect(encodeState(decodeStateParts(header, whole))).toBe(encodeState(run.state));
+    const joined = (text: string, more: string | undefined) => JSON.stringify({ ...(JSON.parse(text) as object), ...(JSON.parse(more ?? "{}") as object) });
+    const whole = nodes.map(([path, text]) => [path, joined(text, dataOf.get(path))] as const);
+    expect(encodeState(decodeStateParts(joined(header, executionData), whole))).toBe(encodeState(run.state));
+  });
+
+  test("the execution's inputs and outputs are written on the first delta and when they change, not with every step", () => {
+    const rows = new Rows();
+    const run = runWorkflow(fanOut(5), x0, { tasks: { sum: sumPlusOne }, onStep: (s) => rows.apply(s) });
+    expect(run.state.phase).toBe(W.SUCCEEDED);
+    const written = rows.deltas.map((d) => d.executionData).filter((d) => d !== undefined);
+    // The first delta (inputs) and the last (outputs); no header carries them.
+    expect(written.map((d) => Object.keys(JSON.parse(d) as object).filter((k) => (JSON.parse(d) as Record<string, unknown>)[k] !== null))).toEqual([["inputs"], ["inputs", "outputs"]]);
+    expect(rows.deltas.every((d) => !("inputs" in (JSON.parse(d.header) as object)))).toBe(true);
+    expect(encodeState(rows.decode())).toBe(encodeState(run.state));
   });
 
   test("an item of a map finishing rewrites the map node's progress, never its input list", () => {

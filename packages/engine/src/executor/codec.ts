@@ -71,14 +71,25 @@ function encodeNodeData(s: NodeState): Record<string, Json> {
 
 /** The execution's own fields, as they open both the whole-state text and the header row. */
 function encodeExecution(state: ExecutionState): Record<string, Json> {
+  const { version, phase, startedAt, endedAt, error } = encodeExecutionProgress(state);
+  return { version: version ?? null, phase: phase ?? null, startedAt: startedAt ?? null, endedAt: endedAt ?? null, ...encodeExecutionData(state), error: error ?? null };
+}
+
+function encodeExecutionProgress(state: ExecutionState): Record<string, Json> {
   return {
     version: VERSION,
     phase: state.phase,
     startedAt: state.startedAt ?? null,
     endedAt: state.endedAt ?? null,
+    error: state.error ? toJson(ExecutionErrorSchema, state.error) : null,
+  };
+}
+
+/** The execution's inputs and outputs: set once each, and as large as the values. */
+function encodeExecutionData(state: ExecutionState): Record<string, Json> {
+  return {
     inputs: state.inputs ? toJson(LiteralMapSchema, state.inputs) : null,
     outputs: state.outputs ? toJson(LiteralMapSchema, state.outputs) : null,
-    error: state.error ? toJson(ExecutionErrorSchema, state.error) : null,
   };
 }
 
@@ -100,16 +111,20 @@ export function encodeState(state: ExecutionState): string {
 }
 
 /**
- * A state as rows: the header (everything but the nodes: version, phase, times, inputs, outputs,
- * error and the engine's bookkeeping), the nodes added or changed since the previous state, each
- * as its own JSON text and sorted by path, and the paths of nodes that are gone.
+ * A state as rows: the header (everything but the nodes and the execution's inputs and outputs:
+ * version, phase, times, error and the engine's bookkeeping), the nodes added or changed since the
+ * previous state, each as its own JSON text and sorted by path, and the paths of nodes that are gone.
  *
  * A node's text leaves out its inputs and outputs; those are in `data`, only for the nodes whose
  * inputs or outputs changed (or that are new). A map node keeps its whole input list while each
- * of its items finishes, so without this split every item would rewrite the list.
+ * of its items finishes, so without this split every item would rewrite the list. The execution's
+ * own inputs and outputs are `executionData` for the same reason (a map over the execution's
+ * input would rewrite that list with every step).
  */
 export interface StateDelta {
   readonly header: string;
+  /** The execution's inputs and outputs, when they changed (or on the first delta); else keep the stored text. */
+  readonly executionData?: string;
   readonly nodes: readonly (readonly [NodePath, string])[];
   /** Inputs and outputs of the nodes in `nodes` whose data changed; keep the stored text for the others. */
   readonly data: readonly (readonly [NodePath, string])[];
@@ -134,7 +149,9 @@ export function encodeStateDelta(previous: ExecutionState | undefined, next: Exe
   const nodes = nodeMap(next);
   const before = previous === undefined ? undefined : nodeMap(previous);
   const { changed, removed } = before === undefined ? { changed: [...nodes.keys()], removed: [] } : nodes.changedKeys(before);
-  const header = JSON.stringify({ ...encodeExecution(next), ...encodeBookkeeping(next) });
+  const header = JSON.stringify({ ...encodeExecutionProgress(next), ...encodeBookkeeping(next) });
+  const dataChanged = previous === undefined || previous.inputs !== next.inputs || previous.outputs !== next.outputs;
+  const executionData = dataChanged ? JSON.stringify(encodeExecutionData(next)) : undefined;
   const texts: [NodePath, string][] = [];
   const data: [NodePath, string][] = [];
   for (const path of changed.sort()) {
@@ -145,19 +162,27 @@ export function encodeStateDelta(previous: ExecutionState | undefined, next: Exe
     const old = before?.get(path);
     if (old === undefined || old.inputs !== node.inputs || old.outputs !== node.outputs) data.push([path, JSON.stringify(encodeNodeData(node))]);
   }
-  return { header, nodes: texts, data, removed: removed.sort() };
+  return { header, ...(executionData !== undefined ? { executionData } : {}), nodes: texts, data, removed: removed.sort() };
 }
 
 const PARTS = "decodeStateParts";
 
 /**
- * Rebuilds a state from its header, the text of every node and the latest data text of every node
- * (in any order), as `encodeStateDelta` wrote them. A node text that holds its own inputs and
- * outputs (as whole-node texts did) needs no data. Throws an Error naming the malformed field, e.g.
- * `header.running` or `nodes["n3/1"].phase`, or a path given twice.
+ * Rebuilds a state from its header, the text of every node, the latest data text of every node
+ * (in any order) and the latest execution data, as `encodeStateDelta` wrote them. A header or node
+ * text that holds its own inputs and outputs (as texts written before the split did) needs no
+ * data. Throws an Error naming the malformed field, e.g. `header.running` or `nodes["n3/1"].phase`
+ * (the execution data's fields are read as the header's: `header.inputs`), or a path given twice.
  */
-export function decodeStateParts(header: string, nodes: Iterable<readonly [NodePath, string]>, data: Iterable<readonly [NodePath, string]> = []): ExecutionState {
-  const r = reader(parseJson(header, PARTS, "header"), "header", PARTS);
+export function decodeStateParts(
+  header: string,
+  nodes: Iterable<readonly [NodePath, string]>,
+  data: Iterable<readonly [NodePath, string]> = [],
+  executionData?: string,
+): ExecutionState {
+  const headerJson = parseJson(header, PARTS, "header");
+  const own = executionData === undefined ? undefined : asObject(parseJson(executionData, PARTS, "executionData"), "executionData");
+  const r = own === undefined ? reader(headerJson, "header", PARTS) : reader({ ...asObject(headerJson, "header"), ...own }, "header", PARTS);
   checkVersion(r, PARTS, "header");
   const dataOf = new Map<NodePath, string>();
   for (const [path, text] of data) {

@@ -122,7 +122,7 @@ export class ExecutionDriver {
         this.queue.unshift({ event: { type: "start", inputs: source.inputs } });
       } else {
         const rows = await this.deps.store.load(this.lease.key);
-        state = decodeStateParts(this.claimed.header, rows.nodes, rows.nodeData);
+        state = decodeStateParts(this.claimed.header, rows.nodes, rows.nodeData, rows.executionData ?? undefined);
         persisted = state;
         for (const row of rows.work) {
           const work = decodeWork(row.key, row.decision);
@@ -209,6 +209,7 @@ export class ExecutionDriver {
       const delta = encodeStateDelta(persisted, state);
       await this.deps.store.commitStep(this.lease, {
         header: delta.header,
+        ...(delta.executionData !== undefined ? { executionData: delta.executionData } : {}),
         nodes: delta.nodes,
         nodeData: delta.data,
         removedNodes: delta.removed,

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as propeller from "./2026-12-06T00-00-00-propeller.js";
 import * as nodeData from "./2026-12-07T00-00-00-node-data.js";
+import * as executionData from "./2026-12-07T00-01-00-execution-data.js";
 
 // Every migration, by its frozen name; names sort in the order they run.
 const migrations: Record<string, Migration> = {
   "2026-12-06T00-00-00-propeller": propeller,
   "2026-12-07T00-00-00-node-data": nodeData,
+  "2026-12-07T00-01-00-execution-data": executionData,
 };
 
 // Bundled statically, so migrations run the same from src, dist or a single-file bundle.

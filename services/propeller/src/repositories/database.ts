@@ -20,6 +20,8 @@ export interface PropellerExecutionTable extends ExecutionKeyColumns {
   status: ExecutionRowStatus;
   /** The engine's state without its nodes (see @skein/engine encodeStateDelta); null before start. */
   header: string | null;
+  /** The execution's inputs and outputs (encodeStateDelta's executionData); null before start, and in rows whose header holds them. */
+  data: string | null;
   /** Set once termination was requested; a replica that resumes the execution aborts it. */
   terminate_cause: string | null;
   lease_owner: string | null;

@@ -44,6 +44,16 @@ describe.each(kinds)("the execution store on %s", (kind) => {
   const events = (store_: ExecutionStore, key: ExecutionKey) =>
     store_.pendingEvents("east", 100_000).then((rows) => rows.filter((r) => r.key.name === key.name).map((r) => Buffer.from(r.event).toString()));
 
+  it("keeps the execution's data from the step that wrote it until a step writes new data", async () => {
+    const { key, lease } = await claimed();
+    expect((await store.load(key)).executionData).toBeNull();
+    await store.commitStep(lease, step({ header: "h1", executionData: "inputs" }));
+    await store.commitStep(lease, step({ header: "h2" }));
+    expect((await store.load(key)).executionData).toBe("inputs");
+    await store.commitStep(lease, step({ header: "h3", executionData: "inputs and outputs" }));
+    expect((await store.load(key)).executionData).toBe("inputs and outputs");
+  });
+
   it("writes a step's nodes, their data, its work and its events in order, and the next step's changes", async () => {
     const { key, lease } = await claimed();
     const bytes = (text: string) => new TextEncoder().encode(text);

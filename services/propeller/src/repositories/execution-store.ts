@@ -34,6 +34,8 @@ export interface WorkRow {
 /** What one engine step changes, written in one transaction or not at all. */
 export interface StepWrite {
   readonly header: string;
+  /** The execution's inputs and outputs, when this step changed them; else the stored text stays. */
+  readonly executionData?: string;
   readonly nodes: readonly (readonly [string, string])[];
   /** New inputs and outputs of some of `nodes`; the others keep their stored data. */
   readonly nodeData: readonly (readonly [string, string])[];
@@ -97,7 +99,7 @@ export class ExecutionStore {
     return this.db.transaction().execute(async (tx) => {
       const inserted = await tx
         .insertInto("propeller_execution")
-        .values({ ...keyColumns(key), epoch: epoch.toString(), status: "active", header: null, terminate_cause: null, lease_owner: null, lease_expires_at: null })
+        .values({ ...keyColumns(key), epoch: epoch.toString(), status: "active", header: null, data: null, terminate_cause: null, lease_owner: null, lease_expires_at: null })
         .onConflict((oc) => oc.columns(["cluster_id", "project", "domain", "name"]).doNothing())
         .returning("epoch")
         .executeTakeFirst();
@@ -117,7 +119,7 @@ export class ExecutionStore {
       await this.byKey(tx, "propeller_outbox", key).execute();
       await tx
         .updateTable("propeller_execution")
-        .set({ epoch: epoch.toString(), status: "active", header: null, terminate_cause: null, lease_owner: null, lease_expires_at: null, updated_at: new Date() })
+        .set({ epoch: epoch.toString(), status: "active", header: null, data: null, terminate_cause: null, lease_owner: null, lease_expires_at: null, updated_at: new Date() })
         .where("cluster_id", "=", key.cluster)
         .where("project", "=", key.project)
         .where("domain", "=", key.domain)
@@ -258,11 +260,13 @@ export class ExecutionStore {
       .where("lease_token", "=", lease.token.toString());
   }
 
-  /** The node rows and open work of a claimed execution. */
-  async load(key: ExecutionKey): Promise<{ nodes: [string, string][]; nodeData: [string, string][]; work: WorkRow[] }> {
+  /** The execution data, node rows and open work of a claimed execution. */
+  async load(key: ExecutionKey): Promise<{ executionData: string | null; nodes: [string, string][]; nodeData: [string, string][]; work: WorkRow[] }> {
+    const execution = await this.db.selectFrom("propeller_execution").select("data").where(keyFilter(key)).executeTakeFirst();
     const nodes = await this.db.selectFrom("propeller_node").select(["path", "state", "data"]).where(keyFilter(key)).execute();
     const work = await this.db.selectFrom("propeller_work").select(["key", "decision", "plugin_state"]).where(keyFilter(key)).execute();
     return {
+      executionData: execution?.data ?? null,
       nodes: nodes.map((n) => [n.path, n.state]),
       nodeData: nodes.flatMap((n) => (n.data === null ? [] : [[n.path, n.data] as [string, string]])),
       work: work.map((w) => ({ key: w.key, decision: w.decision, pluginState: w.plugin_state })),
@@ -283,7 +287,7 @@ export class ExecutionStore {
     const { rows } = await sql<{ fenced: number }>`
       WITH fence AS (
         UPDATE propeller_execution
-        SET header = ${write.header}, updated_at = now()${done ? sql`, status = 'done', lease_owner = NULL, lease_expires_at = NULL` : sql``}
+        SET header = ${write.header}, data = COALESCE(${write.executionData ?? null}::text, data), updated_at = now()${done ? sql`, status = 'done', lease_owner = NULL, lease_expires_at = NULL` : sql``}
         WHERE ${keyFilter(key)} AND status = 'active' AND lease_owner = ${lease.owner} AND lease_token = ${lease.token.toString()}
         RETURNING 1
       ), put_nodes AS (
