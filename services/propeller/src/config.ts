@@ -46,6 +46,12 @@ export const propellerConfigSchema = z.object({
   pollMs: z.coerce.number().int().min(5).max(60_000).default(500),
   /** Heartbeat of a held cache reservation, in ms; executions waiting on it check this often. */
   cacheReservationHeartbeatMs: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /**
+   * Items of a map that sets no parallelism started at once (0 = all of them); the map's own
+   * parallelism wins. Items beyond it start as others end, so the step that starts a 100,000-item
+   * map does not build 100,000 nodes at once while the replica's heartbeats wait.
+   */
+  defaultArrayParallelism: z.coerce.number().int().min(0).default(1_000),
   /** Engine events handled per transaction at most. */
   maxBatch: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Local directory for code bundles, attempt directories and checkpoints; `<dataDir>/propeller-<clusterId>` by default. */
@@ -76,6 +82,7 @@ export function loadPropellerConfig(
       heartbeatIntervalMs: "SKEIN_PROPELLER_HEARTBEAT_INTERVAL_MS",
       pollMs: "SKEIN_PROPELLER_POLL_MS",
       maxBatch: "SKEIN_PROPELLER_MAX_BATCH",
+      defaultArrayParallelism: "SKEIN_PROPELLER_DEFAULT_ARRAY_PARALLELISM",
       cacheReservationHeartbeatMs: "SKEIN_PROPELLER_CACHE_RESERVATION_HEARTBEAT_MS",
       workDir: "SKEIN_PROPELLER_WORK_DIR",
     },

@@ -47,7 +47,7 @@ export async function setup(ctx: PropellerContext): Promise<PropellerService> {
     store,
     router: ctx.router,
     logger,
-    driver: { cluster: config.clusterId, store, admin: ctx.admin, attempts, ...(cache !== undefined ? { cache } : {}), wakeOutbox, pollMs: config.pollMs, maxBatch: config.maxBatch },
+    driver: { cluster: config.clusterId, store, admin: ctx.admin, attempts, ...(cache !== undefined ? { cache } : {}), wakeOutbox, pollMs: config.pollMs, maxBatch: config.maxBatch, defaultArrayParallelism: config.defaultArrayParallelism },
     leaseTtlMs: config.leaseTtlMs,
     claimIntervalMs: config.claimIntervalMs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,

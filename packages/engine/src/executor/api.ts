@@ -34,6 +34,12 @@ export type NodePath = string;
 export interface ExecutionOptions {
   /** Upper bound of task, map-item and child-execution nodes running at once; 0 = unlimited. */
   readonly maxParallelism?: number;
+  /**
+   * Items of an array node that sets no parallelism (or 0) running at once; 0 = unlimited (the
+   * default, as Flyte's `unlimited` behavior). A node's own parallelism wins. Items not yet
+   * started are not nodes yet, so a bound also bounds the work of the step that starts the map.
+   */
+  readonly defaultArrayParallelism?: number;
   /** Skip cache lookups (status SKIPPED) but still write results (overwrite). */
   readonly overwriteCache?: boolean;
   /**

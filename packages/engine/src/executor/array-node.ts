@@ -31,7 +31,8 @@ export function startArray(tx: Tx, inst: Instance, inputs: LiteralMap): void {
     criteria.case === "minSuccesses" ? Math.min(criteria.value, total)
     : criteria.case === "minSuccessRatio" ? Math.min(total, Math.ceil(criteria.value * total - 1e-6))
     : total;
-  const parallelism = array.parallelismOption.case === "parallelism" ? array.parallelismOption.value : 0;
+  const own = array.parallelismOption.case === "parallelism" ? array.parallelismOption.value : 0;
+  const parallelism = own > 0 ? own : tx.env.defaultArrayParallelism;
   const detail: ArrayDetail = { kind: "array", total, next: 0, active: 0, succeeded: 0, failed: 0, required, parallelism, slot: false };
   const base = { attempts: 0, systemFailures: 0, queuedAt: tx.now, inputs };
   if (total === 0) {

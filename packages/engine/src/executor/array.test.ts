@@ -26,13 +26,13 @@ import {
 const add = task("add", { inputs: { x: INT, k: INT }, retries: 1 });
 
 // Maps task "add" over input `xs` (bound input `k` passed whole); items whose x is negative fail.
-function runArray(xs: number[], options: ArrayOptions = {}, behavior: TaskBehavior = failNegative) {
+function runArray(xs: number[], options: ArrayOptions = {}, behavior: TaskBehavior = failNegative, defaultArrayParallelism?: number) {
   const wf = workflow("wf", {
     inputs: { xs: listOf(INT), k: INT },
     nodes: [arrayNode("map", taskNode("item", "add"), { x: input("xs"), k: input("k") }, { bound: ["k"], ...options })],
     outputBindings: { ys: input("xs") },
   });
-  const engine = createEngine(closure(wf, { tasks: [add] }));
+  const engine = createEngine(closure(wf, { tasks: [add] }), defaultArrayParallelism === undefined ? {} : { defaultArrayParallelism });
   return runWorkflow(engine, lmap({ xs: list(xs.map(int)), k: int(100) }), { tasks: { add: behavior } });
 }
 
@@ -58,6 +58,23 @@ describe("array nodes", () => {
     const run = runArray([1, 2, 3, 4, 5], { parallelism: 2 });
     expect(run.attempts.map((a) => [a.node, a.at])).toEqual([["map/0", 0], ["map/1", 0], ["map/2", 1], ["map/3", 1], ["map/4", 2]]);
     expect(outputs(run).map(readInt)).toEqual([102n, 103n, 104n, 105n, 106n]);
+  });
+
+  test("the engine's default array parallelism bounds a map that sets none (or 0); a map's own parallelism wins", () => {
+    const startTimes = (run: ReturnType<typeof runArray>) => run.attempts.map((a) => a.at);
+    expect(startTimes(runArray([1, 2, 3, 4, 5], {}, failNegative, 2))).toEqual([0, 0, 1, 1, 2]);
+    expect(startTimes(runArray([1, 2, 3, 4, 5], { parallelism: 0 }, failNegative, 2))).toEqual([0, 0, 1, 1, 2]);
+    expect(startTimes(runArray([1, 2, 3, 4, 5], { parallelism: 3 }, failNegative, 2))).toEqual([0, 0, 0, 1, 1]);
+    const unbounded = runArray([1, 2, 3, 4, 5], {}, failNegative, 0);
+    expect(startTimes(unbounded)).toEqual([0, 0, 0, 0, 0]);
+    const bounded = runArray(Array.from({ length: 50 }, (_, i) => i), {}, failNegative, 10);
+    expect(outputs(bounded).map(readInt)).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i + 101)));
+    // Items not started yet are no nodes yet: after the start, the map and its first 10 items.
+    const wf = workflow("wf", { inputs: { xs: listOf(INT) }, nodes: [arrayNode("map", taskNode("item", "add"), { x: input("xs"), k: input("xs") }, { bound: ["k"] })], outputBindings: { ys: input("xs") } });
+    const engine = createEngine(closure(wf, { tasks: [add] }), { defaultArrayParallelism: 10 });
+    const started = runWorkflow(engine, lmap({ xs: list(Array.from({ length: 50 }, (_, i) => int(i))) }), { tasks: { add: sumPlusOne }, stopAfterEvents: 1 });
+    expect(started.state.nodes.size).toBe(11);
+    expect(() => createEngine(closure(workflow("wf", { nodes: [] }), {}), { defaultArrayParallelism: -1 })).toThrow("createEngine: options.defaultArrayParallelism must be a whole number ≥ 0, got -1");
   });
 
   test("an empty list succeeds at once with empty lists", () => {

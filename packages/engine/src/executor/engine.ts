@@ -28,6 +28,7 @@ export function createEngine(closure: CompiledWorkflowClosure, options: Executio
     root: { owner: undefined, prefix: "", graph, library },
     kernel,
     maxParallelism: count(options.maxParallelism, 0, "maxParallelism"),
+    defaultArrayParallelism: count(options.defaultArrayParallelism, 0, "defaultArrayParallelism"),
     overwriteCache: options.overwriteCache ?? false,
     recovered: options.recovered,
     maxSystemRetries: count(options.maxSystemRetries, 3, "maxSystemRetries"),

@@ -15,6 +15,7 @@ export interface EngineEnv {
   readonly root: Scope;
   readonly kernel: Kernel;
   readonly maxParallelism: number;
+  readonly defaultArrayParallelism: number;
   readonly overwriteCache: boolean;
   readonly recovered: ReadonlyMap<NodePath, LiteralMap> | undefined;
   readonly maxSystemRetries: number;

@@ -36,6 +36,8 @@ export interface DriverDeps {
   readonly pollMs: number;
   /** Events handled per step at most (one transaction each). */
   readonly maxBatch: number;
+  /** Items of a map without a parallelism of its own started at once; 0 = all. */
+  readonly defaultArrayParallelism: number;
 }
 
 /** How a driver stopped. */
@@ -111,6 +113,7 @@ export class ExecutionDriver {
       this.overwriteCache = source.spec.overwriteCache;
       const engine = createEngine(source.closure, {
         maxParallelism: source.spec.maxParallelism,
+        defaultArrayParallelism: this.deps.defaultArrayParallelism,
         overwriteCache: source.spec.overwriteCache,
         executionName: this.id.name,
         ...(recovered !== undefined ? { recovered } : {}),
