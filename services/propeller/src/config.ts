@@ -52,6 +52,12 @@ export const propellerConfigSchema = z.object({
    * map does not build 100,000 nodes at once while the replica's heartbeats wait.
    */
   defaultArrayParallelism: z.coerce.number().int().min(0).default(1_000),
+  /**
+   * How long a plugin's quota token holds its slot without renewal, in ms (renewed every quarter
+   * of it while the attempt runs); a dead replica's tokens come back after it. Tokens live in Redis
+   * when REDIS_URL is set (shared by every replica), else in this replica's memory.
+   */
+  quotaLeaseMs: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
   /** Engine events handled per transaction at most. */
   maxBatch: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Local directory for code bundles, attempt directories and checkpoints; `<dataDir>/propeller-<clusterId>` by default. */
@@ -83,6 +89,7 @@ export function loadPropellerConfig(
       pollMs: "SKEIN_PROPELLER_POLL_MS",
       maxBatch: "SKEIN_PROPELLER_MAX_BATCH",
       defaultArrayParallelism: "SKEIN_PROPELLER_DEFAULT_ARRAY_PARALLELISM",
+      quotaLeaseMs: "SKEIN_PROPELLER_QUOTA_LEASE_MS",
       cacheReservationHeartbeatMs: "SKEIN_PROPELLER_CACHE_RESERVATION_HEARTBEAT_MS",
       workDir: "SKEIN_PROPELLER_WORK_DIR",
     },

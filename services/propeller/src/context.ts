@@ -2,7 +2,7 @@ import type { Client } from "@connectrpc/connect";
 import type { AdminService } from "@skein/idl/admin/v1";
 import type { DataCatalogService } from "@skein/idl/datacatalog/v1";
 import type { ClusterRouterService } from "@skein/idl/router/v1";
-import type { PluginRegistry } from "@skein/plugin-core";
+import type { PluginRegistry, ResourceQuotas } from "@skein/plugin-core";
 import type { Clock, Logger } from "@skein/server";
 import type { Kysely } from "kysely";
 import type { PropellerConfig } from "./config.js";
@@ -20,4 +20,6 @@ export interface PropellerContext {
   readonly datacatalog?: Client<typeof DataCatalogService>;
   /** The backends tasks run on, by task type. */
   readonly plugins: PluginRegistry;
+  /** The shared limits plugins ask for: in Redis when REDIS_URL is set, else in this process. */
+  readonly quotas: ResourceQuotas;
 }

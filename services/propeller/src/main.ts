@@ -1,4 +1,4 @@
-import type { PluginRegistry } from "@skein/plugin-core";
+import { createInProcessQuotas, createRedisQuotas, type PluginRegistry, type ResourceQuotas } from "@skein/plugin-core";
 import { createLogger, runService, systemClock, type Clock, type LogSink } from "@skein/server";
 import { connectClients } from "./clients.js";
 import type { PropellerConfig } from "./config.js";
@@ -13,6 +13,8 @@ export interface StartPropellerOptions {
   readonly clock?: Clock;
   /** The task backends; by default the process plugin for every task type. */
   readonly plugins?: PluginRegistry;
+  /** Quotas shared with other replicas run in one process (tests); by default from REDIS_URL, else this replica's own. */
+  readonly quotas?: ResourceQuotas;
 }
 
 export interface RunningPropeller {
@@ -32,6 +34,8 @@ export async function startPropeller(options: StartPropellerOptions): Promise<Ru
     logger.warn("an idle database connection failed; the pool replaces it", { error });
   });
   const clients = connectClients(config);
+  const quotas = quotasOf(config, options.quotas);
+  if (quotas.shared) logger.info("plugin quotas are shared through redis");
   const running = await runService({
     logger,
     host: config.host,
@@ -46,11 +50,21 @@ export async function startPropeller(options: StartPropellerOptions): Promise<Ru
         router: clients.router,
         datacatalog: clients.datacatalog,
         plugins: options.plugins ?? defaultPlugins(config),
+        quotas: quotas.quotas,
       }),
     async release() {
       clients.close();
+      await quotas.close();
       await database.close();
     },
   });
   return { ...running, databaseKind: database.kind };
+}
+
+/** The quotas given, else the replica's own: in Redis when REDIS_URL is set (every replica shares them), else in memory. */
+function quotasOf(config: PropellerConfig, given: ResourceQuotas | undefined): { quotas: ResourceQuotas; shared: boolean; close(): Promise<void> } {
+  if (given !== undefined) return { quotas: given, shared: false, close: () => Promise.resolve() };
+  if (config.redisUrl === undefined) return { quotas: createInProcessQuotas({ leaseMs: config.quotaLeaseMs }), shared: false, close: () => Promise.resolve() };
+  const redis = createRedisQuotas({ url: config.redisUrl, leaseMs: config.quotaLeaseMs });
+  return { quotas: redis, shared: true, close: () => redis.close() };
 }

@@ -36,7 +36,17 @@ export async function setup(ctx: PropellerContext): Promise<PropellerService> {
     idleMs: 1000,
   });
   const wakeOutbox = () => { outbox.wake(); };
-  const attempts = new AttemptRunner({ plugins: ctx.plugins, store, slots: new Slots(config.workers), pollMs: Math.min(config.pollMs, 50), wakeOutbox });
+  const attempts = new AttemptRunner({
+    plugins: ctx.plugins,
+    store,
+    slots: new Slots(config.workers),
+    pollMs: Math.min(config.pollMs, 50),
+    wakeOutbox,
+    quotas: ctx.quotas,
+    quotaRetryMs: config.pollMs,
+    quotaRenewMs: Math.floor(config.quotaLeaseMs / 4),
+    logger: logger.child("propeller.attempts"),
+  });
   const cache = ctx.datacatalog === undefined ? undefined : new CatalogCache({ client: ctx.datacatalog, ownerId: `${config.clusterId}:${process.pid}`, reservationHeartbeatMs: config.cacheReservationHeartbeatMs, logger: logger.child("propeller.cache") });
   const propeller = new Propeller({
     cluster: config.clusterId,

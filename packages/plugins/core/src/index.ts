@@ -1,4 +1,4 @@
-export type { BackendPlugin, PluginEntry, TaskAttempt, TaskStatus } from "./plugin.js";
+export type { BackendPlugin, PluginEntry, ResourceQuotaNeed, TaskAttempt, TaskStatus } from "./plugin.js";
 export { PluginRegistry, PluginRegistryError } from "./registry.js";
 export type { AllocationRequest, AllocationStatus, ProjectConstraint, ResourceQuotas } from "./quota/resource-quotas.js";
 export { defaultQuotaLeaseMs, ResourceQuotaRequestError } from "./quota/resource-quotas.js";

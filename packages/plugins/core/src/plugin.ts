@@ -7,6 +7,7 @@ import type {
   TaskLog,
   TaskTemplate,
 } from "@skein/idl";
+import type { AllocationRequest } from "./quota/resource-quotas.js";
 
 /** What a plugin is told about one task attempt. */
 export interface TaskAttempt {
@@ -59,6 +60,20 @@ export interface BackendPlugin<State = unknown> {
    * `get` reports, `wait` only says when to ask.
    */
   wait?(attempt: TaskAttempt, state: State, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional: the shared limit this attempt counts against (a warehouse's concurrent queries, an
+   * API's parallel jobs), or undefined for none. Propeller allocates a token named after the attempt
+   * in `namespace` before `create`, reporting the attempt WAITING_FOR_RESOURCES until it is
+   * granted, renews it while the attempt runs, and releases it when the attempt ends. Must be cheap
+   * and give the same answer for the same attempt.
+   */
+  resourceQuota?(attempt: TaskAttempt): ResourceQuotaNeed | undefined;
+}
+
+/** The quota an attempt needs: one token in `namespace`, under `request`'s limits. */
+export interface ResourceQuotaNeed {
+  readonly namespace: string;
+  readonly request: AllocationRequest;
 }
 
 /** A registry entry: cheap to declare, loaded on first use. */

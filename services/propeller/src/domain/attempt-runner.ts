@@ -3,7 +3,8 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import type { EngineEvent } from "@skein/engine";
 import { ErrorKind, ExecutionErrorSchema, TaskExecutionIdentifierSchema, TaskExecutionPhase, type WorkflowExecutionIdentifier } from "@skein/idl";
 import { EventSchema } from "@skein/idl/admin/v1";
-import type { BackendPlugin, PluginRegistry, TaskAttempt, TaskStatus } from "@skein/plugin-core";
+import { ResourceQuotaRequestError, type BackendPlugin, type PluginRegistry, type ResourceQuotaNeed, type ResourceQuotas, type TaskAttempt, type TaskStatus } from "@skein/plugin-core";
+import type { Logger } from "@skein/server";
 import type { AttemptRecord, Lease, ExecutionStore } from "../repositories/execution-store.js";
 import { GroupCommit } from "./group-commit.js";
 import { taskEvent, type Producer, type TaskReport } from "./events.js";
@@ -58,6 +59,13 @@ export interface AttemptRunnerOptions {
   /** Poll interval of `get` for plugins without a `wait` hook, in ms. */
   readonly pollMs: number;
   readonly wakeOutbox: () => void;
+  /** Shared limits plugins ask for (resourceQuota); Redis when configured, else this process's. */
+  readonly quotas: ResourceQuotas;
+  /** How often an attempt waiting for a quota token asks again, in ms. */
+  readonly quotaRetryMs: number;
+  /** How often a held quota token is renewed, in ms (well within the token's lease). */
+  readonly quotaRenewMs: number;
+  readonly logger: Logger;
 }
 
 const terminal = new Set([TaskExecutionPhase.SUCCEEDED, TaskExecutionPhase.FAILED, TaskExecutionPhase.RETRYABLE_FAILED, TaskExecutionPhase.ABORTED]);
@@ -119,8 +127,14 @@ export class AttemptRunner {
       logs: status.logs,
       outputs: status.outputs,
       error: status.error,
+      ...(status.message !== undefined ? { reason: status.message } : {}),
       pluginId,
     });
+    const quota = plugin.resourceQuota?.(attempt);
+    const token = quota === undefined ? "" : quotaToken(attempt);
+    if (quota !== undefined) await this.acquireQuota(quota, token, args, report);
+    const renewing = quota === undefined ? undefined : this.renewQuota(quota, token, signal);
+    let ended = false;
     await this.options.slots.acquire(signal);
     try {
       let state = args.stored;
@@ -137,7 +151,10 @@ export class AttemptRunner {
       let delay = this.options.pollMs;
       for (;;) {
         const status = await plugin.get(attempt, state);
-        if (terminal.has(status.phase)) return outcomeOf(work, status, report(status, 1));
+        if (terminal.has(status.phase)) {
+          ended = true;
+          return outcomeOf(work, status, report(status, 1));
+        }
         if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
         if (plugin.wait) await plugin.wait(attempt, state, signal);
         else {
@@ -147,8 +164,68 @@ export class AttemptRunner {
       }
     } finally {
       this.options.slots.release();
+      renewing?.stop();
+      // A token of an attempt that did not end (this replica stopped, or lost the lease) stays:
+      // whoever drives the attempt next renews it, or its lease returns the slot.
+      if (quota !== undefined && ended) await this.releaseQuota(quota, token);
     }
   }
+
+  /** Gives an attempt's token back (it ended, or was aborted and deleted). */
+  async releaseQuota(quota: ResourceQuotaNeed, token: string): Promise<void> {
+    await this.options.quotas.release(quota.namespace, token).catch((error: unknown) => {
+      this.options.logger.warn("could not release a quota token; its lease returns the slot", { namespace: quota.namespace, token, error });
+    });
+  }
+
+  /**
+   * Waits until the attempt's token is granted. While it is not (the namespace is full, or the
+   * quota store cannot be reached), the attempt is reported WAITING_FOR_RESOURCES, once, and asks
+   * again every quotaRetryMs. Holds no worker slot meanwhile.
+   */
+  private async acquireQuota(quota: ResourceQuotaNeed, token: string, args: Parameters<AttemptRunner["run"]>[0], report: (status: TaskStatus, phaseVersion: number) => TaskReport): Promise<void> {
+    let reported = false;
+    for (;;) {
+      let why: string;
+      try {
+        const status = await this.options.quotas.allocate(quota.namespace, token, quota.request);
+        if (status === "granted") return;
+        why = status === "exhausted" ? `every slot of "${quota.namespace}" is taken` : `the project's share of "${quota.namespace}" is taken`;
+      } catch (error) {
+        // A malformed need is the plugin's bug, not an outage: the attempt cannot go on.
+        if (error instanceof ResourceQuotaRequestError) throw new Error(`plugin asked for a malformed quota: ${error.message}`, { cause: error });
+        why = `the quota store cannot be reached (${(error as Error).message})`;
+        this.options.logger.warn("quota allocation failed; the attempt waits", { namespace: quota.namespace, token, error });
+      }
+      if (!reported && args.stored === undefined) {
+        reported = true;
+        const waiting = taskEvent(args.producer, report({ phase: TaskExecutionPhase.WAITING_FOR_RESOURCES, message: why }, 0));
+        const { key } = args.lease;
+        await this.recorded.add(`${key.cluster}/${key.project}/${key.domain}/${key.name}#${args.lease.token}`, { lease: args.lease, record: { workKey: args.key, pluginState: null, events: [toBinary(EventSchema, waiting)] } });
+        this.options.wakeOutbox();
+      }
+      await sleep(this.options.quotaRetryMs, args.signal);
+    }
+  }
+
+  /** Allocates the token again every quotaRenewMs while the attempt runs, so its lease stays live. */
+  private renewQuota(quota: ResourceQuotaNeed, token: string, signal: AbortSignal): { stop(): void } {
+    const timer = setInterval(() => {
+      if (signal.aborted) return;
+      this.options.quotas.allocate(quota.namespace, token, quota.request).catch((error: unknown) => {
+        this.options.logger.warn("could not renew a quota token; trying again", { namespace: quota.namespace, token, error });
+      });
+    }, this.options.quotaRenewMs);
+    timer.unref();
+    return { stop: () => { clearInterval(timer); } };
+  }
+}
+
+/** The token an attempt holds: the same text for the same attempt on every replica. */
+export function quotaToken(attempt: TaskAttempt): string {
+  const node = attempt.id.nodeExecutionId;
+  const execution = node?.executionId;
+  return `${execution?.project ?? ""}/${execution?.domain ?? ""}/${execution?.name ?? ""}/${node?.nodeId ?? ""}#${attempt.id.retryAttempt}`;
 }
 
 function outcomeOf(work: StartAttempt, status: TaskStatus, report: TaskReport): AttemptOutcome {

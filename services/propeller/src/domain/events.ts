@@ -118,6 +118,8 @@ export interface TaskReport {
   readonly logs?: readonly TaskLog[];
   readonly outputs?: LiteralMap;
   readonly error?: ExecutionError;
+  /** Why the attempt is in this phase (the plugin's message, or why it waits). */
+  readonly reason?: string;
   readonly pluginId: string;
 }
 
@@ -133,6 +135,7 @@ export function taskEvent(producer: Producer, report: TaskReport): Event {
     occurredAt: timestampFromMs(report.at),
     reportedAt: timestampFromMs(Date.now()),
     logs: [...(report.logs ?? [])],
+    reasons: report.reason === undefined || report.reason === "" ? [] : [{ reason: report.reason, occurredAt: timestampFromMs(report.at) }],
     outputResult: result(report.outputs, report.error),
     taskType: report.taskType,
     metadata: { pluginIdentifier: report.pluginId },

@@ -18,7 +18,7 @@ import { EventSchema, type AdminService, type Event } from "@skein/idl/admin/v1"
 import type { Logger } from "@skein/server";
 import type { CatalogCache } from "../cache/catalog-cache.js";
 import { LeaseLostError, type ClaimedExecution, type ExecutionStore, type Lease } from "../repositories/execution-store.js";
-import { sleep, type AttemptRunner } from "./attempt-runner.js";
+import { quotaToken, sleep, type AttemptRunner } from "./attempt-runner.js";
 import { eventsOfRecords, taskEvent, type NodeFacts, type Producer, type TaskReport } from "./events.js";
 import { loadExecution, recoveredOutputs, recoverySource } from "./execution-source.js";
 import { nodeIdOf } from "./node-ids.js";
@@ -163,6 +163,7 @@ export class ExecutionDriver {
         this.wake = undefined;
         continue;
       }
+      const tStart = performance.now();
       const batch = this.queue.splice(0, this.deps.maxBatch);
       const events: Event[] = [];
       const dirty = new Set<string>();
@@ -209,7 +210,10 @@ export class ExecutionDriver {
       // is written: its answer is handled only after the write, and after a crash the step is
       // simply taken again. Work with effects elsewhere starts only once its step is stored.
       if (!done) for (const key of started) this.startIfReadOnly(key);
+      const t0 = performance.now();
       const delta = encodeStateDelta(persisted, state);
+      const t1 = performance.now();
+      if (process.env.DBG) process.stderr.write(`${Date.now() % 100000} step batch=${batch.length} events=${events.length} nodes=${delta.nodes.length} header=${delta.header.length} engine=${(t0 - tStart).toFixed(1)} enc=${(t1 - t0).toFixed(1)}`);
       await this.deps.store.commitStep(this.lease, {
         header: delta.header,
         ...(delta.executionData !== undefined ? { executionData: delta.executionData } : {}),
@@ -225,6 +229,7 @@ export class ExecutionDriver {
         done,
       });
       persisted = state;
+      if (process.env.DBG) process.stderr.write(` commit=${(performance.now() - t1).toFixed(1)} q=${this.queue.length}\n`);
       this.deps.wakeOutbox();
       for (const decision of aborts) this.abort(decision);
       if (done) return "finished";
@@ -400,7 +405,10 @@ export class ExecutionDriver {
   private async deletePluginResource(work: Extract<Work, { type: "startAttempt" }>, pluginState: unknown): Promise<void> {
     try {
       const { plugin } = await this.deps.attempts.pluginFor(work.task.type);
-      await plugin.delete(this.deps.attempts.attemptOf(this.id, work, new AbortController().signal), pluginState);
+      const attempt = this.deps.attempts.attemptOf(this.id, work, new AbortController().signal);
+      await plugin.delete(attempt, pluginState);
+      const quota = plugin.resourceQuota?.(attempt);
+      if (quota !== undefined) await this.deps.attempts.releaseQuota(quota, quotaToken(attempt));
     } catch (error) {
       this.deps.logger.warn("could not stop an attempt", { execution: this.id.name, node: work.node, error });
     }

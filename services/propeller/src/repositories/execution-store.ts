@@ -50,7 +50,8 @@ export interface StepWrite {
 /** A started attempt: its plugin handle and the events reporting it. */
 export interface AttemptRecord {
   readonly workKey: string;
-  readonly pluginState: string;
+  /** The plugin's handle; null to keep the stored one (an attempt still waiting for a quota has none). */
+  readonly pluginState: string | null;
   readonly events: readonly Uint8Array[];
 }
 
@@ -327,7 +328,7 @@ export class ExecutionStore {
       for (let i = 0; i < attempts.length; i += 1000) {
         const rows = attempts.slice(i, i + 1000).map((a) => sql`(${a.workKey}, ${a.pluginState})`);
         await sql`
-          UPDATE propeller_work AS w SET plugin_state = v.plugin_state
+          UPDATE propeller_work AS w SET plugin_state = COALESCE(v.plugin_state::text, w.plugin_state)
           FROM (VALUES ${sql.join(rows)}) AS v(key, plugin_state)
           WHERE w.cluster_id = ${lease.key.cluster} AND w.project = ${lease.key.project} AND w.domain = ${lease.key.domain}
             AND w.name = ${lease.key.name} AND w.key = v.key`.execute(tx);

@@ -12,7 +12,7 @@ import { loadDatacatalogConfig, startDatacatalog } from "@skein/datacatalog";
 import { isTerminalWorkflowPhase } from "@skein/engine";
 import { ResourceType, type LiteralMap } from "@skein/idl";
 import { AdminService, type Execution } from "@skein/idl/admin/v1";
-import { PluginRegistry, type BackendPlugin } from "@skein/plugin-core";
+import { PluginRegistry, type BackendPlugin, type ResourceQuotas } from "@skein/plugin-core";
 import { collectEntities, planRegistration, registrationRequests, type TaskDefinition } from "@skein/sdk";
 import { createMemorySink, type LogSink } from "@skein/server";
 import { createTestDatabase, testEnvironment, type TestDatabase } from "@skein/testing";
@@ -96,8 +96,9 @@ export async function startControlPlaneProcess(): Promise<ControlPlane> {
 export async function startTestPropeller(
   plane: ControlPlane,
   plugin: BackendPlugin,
-  overrides: Partial<Parameters<typeof loadPropellerConfig>[0]> & { databaseUrl?: string } = {},
+  options: Partial<Parameters<typeof loadPropellerConfig>[0]> & { databaseUrl?: string; quotas?: ResourceQuotas } = {},
 ): Promise<RunningPropeller & { config: PropellerConfig }> {
+  const { quotas, ...overrides } = options;
   const owned = overrides.databaseUrl === undefined ? await propellerDatabase() : undefined;
   const config = loadPropellerConfig(
     {
@@ -118,7 +119,7 @@ export async function startTestPropeller(
   );
   const plugins = new PluginRegistry();
   plugins.register({ id: "in-process", taskTypes: ["typescript"], isDefault: true, load: () => Promise.resolve(plugin) });
-  const running = await startPropeller({ config, plugins, logSink: testLogSink() });
+  const running = await startPropeller({ config, plugins, logSink: testLogSink(), ...(quotas !== undefined ? { quotas } : {}) });
   return {
     ...running,
     config,
