@@ -126,10 +126,8 @@ async function fanOutRate(plane: ControlPlane): Promise<void> {
   const xs = toLiteral(Array.from({ length: FAN_OUT }, (_, i) => i), literalTypeOf(t.list(t.int())));
   const rssBefore = process.memoryUsage().rss;
   const fanStarted = performance.now();
-  if (process.env.DBG) process.stderr.write(`${Date.now() % 100000} launch\n`);
   await succeeded(plane, await launch(plane.client, "fan_out", "v1", { xs }));
   const fanSeconds = (performance.now() - fanStarted) / 1000;
-  if (process.env.DBG) process.stderr.write(`${Date.now() % 100000} seen done\n`);
   const rate = FAN_OUT / fanSeconds;
   console.log(`  fan-out: ${FAN_OUT} mapped no-op tasks in ${fanSeconds.toFixed(2)} s = ${rate.toFixed(0)} tasks/s (target 1000 tasks/s: ${(rate / 1000).toFixed(2)}×); rss ${(rssBefore / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (whole bench process: every service)`);
 }

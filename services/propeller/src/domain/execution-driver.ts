@@ -163,7 +163,6 @@ export class ExecutionDriver {
         this.wake = undefined;
         continue;
       }
-      const tStart = performance.now();
       const batch = this.queue.splice(0, this.deps.maxBatch);
       const events: Event[] = [];
       const dirty = new Set<string>();
@@ -210,10 +209,7 @@ export class ExecutionDriver {
       // is written: its answer is handled only after the write, and after a crash the step is
       // simply taken again. Work with effects elsewhere starts only once its step is stored.
       if (!done) for (const key of started) this.startIfReadOnly(key);
-      const t0 = performance.now();
       const delta = encodeStateDelta(persisted, state);
-      const t1 = performance.now();
-      if (process.env.DBG) process.stderr.write(`${Date.now() % 100000} step batch=${batch.length} events=${events.length} nodes=${delta.nodes.length} header=${delta.header.length} engine=${(t0 - tStart).toFixed(1)} enc=${(t1 - t0).toFixed(1)}`);
       await this.deps.store.commitStep(this.lease, {
         header: delta.header,
         ...(delta.executionData !== undefined ? { executionData: delta.executionData } : {}),
@@ -229,7 +225,6 @@ export class ExecutionDriver {
         done,
       });
       persisted = state;
-      if (process.env.DBG) process.stderr.write(` commit=${(performance.now() - t1).toFixed(1)} q=${this.queue.length}\n`);
       this.deps.wakeOutbox();
       for (const decision of aborts) this.abort(decision);
       if (done) return "finished";
