@@ -1,7 +1,7 @@
-import { create } from "@bufbuild/protobuf";
-import { LiteralSchema, WorkflowExecutionPhase as W, type Literal } from "@skein/idl";
+import { create, toJson } from "@bufbuild/protobuf";
+import { LiteralMapSchema, LiteralSchema, WorkflowExecutionPhase as W, type Literal } from "@skein/idl";
 import { describe, expect, test } from "vitest";
-import { decodeState, encodeState } from "./codec.js";
+import { decodeState, encodeState, literalMapJson } from "./codec.js";
 import { createEngine } from "./engine.js";
 import { runWorkflow } from "./test-driver.js";
 import { closure, INT, input, int, list, lmap, readInt, workflow } from "./test-fixtures.js";
@@ -53,5 +53,14 @@ describe("encodeState / decodeState", () => {
     const broken = nodes.map(([p, n], i) => [p, i === 0 ? { ...n, detail: { kind: "mystery" } } : n]);
     expect(() => decodeState(JSON.stringify({ ...good, nodes: broken }))).toThrow(/^decodeState: state\.nodes\[0\]\[1\]\.detail\.kind must be one of task, /);
     expect(() => decodeState(JSON.stringify({ ...good, inputs: { literals: { a: { scalar: 5 } } } }))).toThrow(/^decodeState: state\.inputs is not a valid skein\.core\.v1\.LiteralMap/);
+  });
+});
+
+describe("literalMapJson", () => {
+  test("is toJson of the map, also for a literal converted before and for an empty map", () => {
+    const shared = list([int(1), int(2)]);
+    for (const map of [lmap({}), lmap({ xs: shared, y: int(3) }), lmap({ again: shared }), lmap({ s: create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "primitive", value: { value: { case: "stringValue", value: "é" } } } } } }) })]) {
+      expect(literalMapJson(map)).toEqual(toJson(LiteralMapSchema, map));
+    }
   });
 });

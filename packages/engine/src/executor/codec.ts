@@ -1,5 +1,5 @@
 import { toJson, type JsonValue } from "@bufbuild/protobuf";
-import { CatalogCacheStatus, DynamicJobSpecSchema, ExecutionErrorSchema, LiteralMapSchema, NodeExecutionPhase, WorkflowExecutionPhase } from "@skein/idl";
+import { CatalogCacheStatus, DynamicJobSpecSchema, ExecutionErrorSchema, LiteralMapSchema, LiteralSchema, NodeExecutionPhase, WorkflowExecutionPhase, type Literal, type LiteralMap } from "@skein/idl";
 import { assertNever } from "../assert-never.js";
 import type { ExecutionState, NodePath, NodeState } from "./api.js";
 import type { NodeDetail, ScopeProgress } from "./kernel.js";
@@ -45,6 +45,27 @@ function encodeNode(s: NodeState): Json {
   return { ...encodeNodeProgress(s), ...encodeNodeData(s) };
 }
 
+// The canonical JSON of each literal, kept while the literal lives. Values pass from node to node
+// and to the execution as the same objects (a map's input list is the execution's input, its
+// output list the execution's output), so each is converted once, not once per holder.
+const literalJsonCache = new WeakMap<Literal, Json>();
+
+/** toJson(LiteralMapSchema, map), literal by literal through the cache. */
+export function literalMapJson(map: LiteralMap): Json {
+  const entries = Object.entries(map.literals);
+  if (entries.length === 0) return {};
+  const literals: Record<string, Json> = {};
+  for (const [name, literal] of entries) {
+    let json = literalJsonCache.get(literal);
+    if (json === undefined) {
+      json = toJson(LiteralSchema, literal);
+      literalJsonCache.set(literal, json);
+    }
+    literals[name] = json;
+  }
+  return { literals };
+}
+
 /** A node without its data: what changes on most steps, and stays small. */
 function encodeNodeProgress(s: NodeState): Record<string, Json> {
   const detail = detailOf(s);
@@ -64,8 +85,8 @@ function encodeNodeProgress(s: NodeState): Record<string, Json> {
 /** A node's inputs and outputs: set once or twice in its life, and as large as the values. */
 function encodeNodeData(s: NodeState): Record<string, Json> {
   return {
-    inputs: s.inputs ? toJson(LiteralMapSchema, s.inputs) : null,
-    outputs: s.outputs ? toJson(LiteralMapSchema, s.outputs) : null,
+    inputs: s.inputs ? literalMapJson(s.inputs) : null,
+    outputs: s.outputs ? literalMapJson(s.outputs) : null,
   };
 }
 
@@ -88,8 +109,8 @@ function encodeExecutionProgress(state: ExecutionState): Record<string, Json> {
 /** The execution's inputs and outputs: set once each, and as large as the values. */
 function encodeExecutionData(state: ExecutionState): Record<string, Json> {
   return {
-    inputs: state.inputs ? toJson(LiteralMapSchema, state.inputs) : null,
-    outputs: state.outputs ? toJson(LiteralMapSchema, state.outputs) : null,
+    inputs: state.inputs ? literalMapJson(state.inputs) : null,
+    outputs: state.outputs ? literalMapJson(state.outputs) : null,
   };
 }
 

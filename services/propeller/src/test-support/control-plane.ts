@@ -36,11 +36,15 @@ async function databaseUrl(owned: TestDatabase[]): Promise<string | undefined> {
   return db.url;
 }
 
-export async function startControlPlane(adminOverrides: { inlineDataMaxBytes?: number } = {}): Promise<ControlPlane> {
+/**
+ * `heartbeatTimeoutMs` is the router's: 2 s by default, so that tests of a silent cluster end
+ * soon; the bench passes production's default instead.
+ */
+export async function startControlPlane(adminOverrides: { inlineDataMaxBytes?: number } = {}, routerOverrides: { heartbeatTimeoutMs?: number } = {}): Promise<ControlPlane> {
   const dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-"));
   const owned: TestDatabase[] = [];
   const router = await startClusterRouter({
-    config: loadRouterConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned), heartbeatTimeoutMs: 2_000, heartbeatIntervalMs: 200, rebalanceIntervalMs: 200, watchPollMs: 50 }, {}),
+    config: loadRouterConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned), heartbeatTimeoutMs: 2_000, heartbeatIntervalMs: 200, rebalanceIntervalMs: 200, watchPollMs: 50, ...routerOverrides }, {}),
     logSink: testLogSink(),
   });
   const datacatalog = await startDatacatalog({ config: loadDatacatalogConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned) }, {}), logSink: testLogSink() });
