@@ -1,19 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { NodeExecutionPhase, WorkflowExecutionPhase } from "@skein/idl";
 import { AdminService, CreateEventsResponseSchema, EventOutcome, EventSchema, type CreateEventsRequest, type Event } from "@skein/idl/admin/v1";
 import { createLogger, createMemorySink } from "@skein/server";
-import { createTestDatabase, testEnvironment, type TestDatabase } from "@skein/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPropellerDatabase, type PropellerDatabaseHandle } from "../database.js";
-import { migratePropellerToLatest } from "../migrations/index.js";
-import { ExecutionStore, type ExecutionKey, type Lease } from "../repositories/execution-store.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ExecutionKey, ExecutionStore } from "../repositories/execution-store.js";
+import { storeKinds, useStore } from "../test-support/store-fixture.js";
 import { OutboxSender } from "./outbox-sender.js";
-
-const kinds = testEnvironment().databaseUrl === undefined ? (["pglite"] as const) : (["postgres", "pglite"] as const);
 
 const nodeEvent = (execution: string, nodeId: string): Event =>
   create(EventSchema, {
@@ -25,33 +18,13 @@ const workflowEvent = (execution: string): Event =>
 /** What admin answers for one event: accepted unless the test says otherwise. */
 type Answer = (event: Event) => EventOutcome;
 
-describe.each(kinds)("the outbox sender on %s", (kind) => {
-  let handle: PropellerDatabaseHandle;
-  let server: TestDatabase | undefined;
-  let dataDir: string;
+describe.each(storeKinds)("the outbox sender on %s", (kind) => {
+  const fixture = useStore(kind);
   let store: ExecutionStore;
-  let count = 0;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-outbox-"));
-    if (kind === "postgres") server = await createTestDatabase();
-    handle = await openPropellerDatabase({ databaseUrl: server?.url, dataDir, clusterId: "east" });
-    await migratePropellerToLatest(handle.db);
-    store = new ExecutionStore(handle.db);
-  }, 120_000);
-  afterAll(async () => {
-    await handle.close();
-    await server?.destroy();
-    await rm(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    store = fixture.store;
   });
-
-  async function claimed(): Promise<{ key: ExecutionKey; lease: Lease }> {
-    const key: ExecutionKey = { cluster: "east", project: "p", domain: "d", name: `e${count++}` };
-    await store.assign(key, 1n);
-    const [claim] = (await store.claim("east", "me", 60_000, 100)).filter((c) => c.lease.key.name === key.name);
-    if (claim === undefined) throw new Error("the execution was not claimed");
-    return { key, lease: claim.lease };
-  }
+  const claimed = () => fixture.claimed();
 
   /** An admin that records each CreateEvents call; `fail` makes the call with that index fail. */
   function admin(options: { fail?: number; answer?: Answer } = {}) {
@@ -69,7 +42,7 @@ describe.each(kinds)("the outbox sender on %s", (kind) => {
   }
 
   function sender(client: ReturnType<typeof admin>["client"], disowned: ExecutionKey[] = []) {
-    return new OutboxSender({ cluster: "east", db: handle.db, store, admin: client, logger: createLogger({ component: "test", sink: createMemorySink() }), onDisowned: (key) => disowned.push(key), idleMs: 1_000 });
+    return new OutboxSender({ cluster: "east", db: fixture.handle.db, store, admin: client, logger: createLogger({ component: "test", sink: createMemorySink() }), onDisowned: (key) => disowned.push(key), idleMs: 1_000 });
   }
 
   const nodeIds = (requests: readonly CreateEventsRequest[]) => requests.flatMap((r) => r.events.map((e) => (e.kind.case === "nodeEvent" ? e.kind.value.id?.nodeId : e.kind.case)));

@@ -1,45 +1,19 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createTestDatabase, testEnvironment, type TestDatabase } from "@skein/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPropellerDatabase, type PropellerDatabaseHandle } from "../database.js";
-import { migratePropellerToLatest } from "../migrations/index.js";
-import { ExecutionStore, LeaseLostError, type ExecutionKey, type Lease, type StepWrite } from "./execution-store.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { storeKinds, useStore } from "../test-support/store-fixture.js";
+import { LeaseLostError, type ExecutionKey, type ExecutionStore, type Lease, type StepWrite } from "./execution-store.js";
 
 // The store's writes on both databases it runs on: the real PostgreSQL of the tests (when there is
 // one) and the embedded one the sandbox uses.
-const kinds = testEnvironment().databaseUrl === undefined ? (["pglite"] as const) : (["postgres", "pglite"] as const);
 
 const step = (write: Partial<StepWrite>): StepWrite => ({ header: "h", nodes: [], nodeData: [], removedNodes: [], addWork: [], removeWork: [], events: [], ...write });
 
-describe.each(kinds)("the execution store on %s", (kind) => {
-  let handle: PropellerDatabaseHandle;
-  let server: TestDatabase | undefined;
-  let dataDir: string;
+describe.each(storeKinds)("the execution store on %s", (kind) => {
+  const fixture = useStore(kind);
   let store: ExecutionStore;
-  let count = 0;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-store-"));
-    if (kind === "postgres") server = await createTestDatabase();
-    handle = await openPropellerDatabase({ databaseUrl: server?.url, dataDir, clusterId: "east" });
-    await migratePropellerToLatest(handle.db);
-    store = new ExecutionStore(handle.db);
-  }, 120_000);
-  afterAll(async () => {
-    await handle.close();
-    await server?.destroy();
-    await rm(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    store = fixture.store;
   });
-
-  async function claimed(): Promise<{ key: ExecutionKey; lease: Lease }> {
-    const key: ExecutionKey = { cluster: "east", project: "p", domain: "d", name: `e${count++}` };
-    await store.assign(key, 1n);
-    const [claim] = (await store.claim("east", "me", 60_000, 100)).filter((c) => c.lease.key.name === key.name);
-    if (claim === undefined) throw new Error("the execution was not claimed");
-    return { key, lease: claim.lease };
-  }
+  const claimed = () => fixture.claimed();
 
   const events = (store_: ExecutionStore, key: ExecutionKey) =>
     store_.pendingEvents("east", 100_000).then((rows) => rows.filter((r) => r.key.name === key.name).map((r) => Buffer.from(r.event).toString()));
@@ -106,9 +80,9 @@ describe.each(kinds)("the execution store on %s", (kind) => {
     for (let i = 0; i < 300; i++) held.push(await claimed());
     const lost = held[7]!;
     // Another replica took this one over (its lease ran out): the token moved on.
-    await handle.db.updateTable("propeller_execution").set({ lease_token: (eb) => eb("lease_token", "+", 1) }).where("name", "=", lost.key.name).execute();
+    await fixture.handle.db.updateTable("propeller_execution").set({ lease_token: (eb) => eb("lease_token", "+", 1) }).where("name", "=", lost.key.name).execute();
     expect(await store.renew(held.map((h) => h.lease), 60_000)).toEqual([lost.key]);
-    const rows = await handle.db.selectFrom("propeller_execution").select(["name", "lease_expires_at"]).where("name", "in", held.map((h) => h.key.name)).execute();
+    const rows = await fixture.handle.db.selectFrom("propeller_execution").select(["name", "lease_expires_at"]).where("name", "in", held.map((h) => h.key.name)).execute();
     const soon = Date.now() + 30_000;
     expect(rows.filter((r) => r.name !== lost.key.name && new Date(r.lease_expires_at as Date).getTime() > soon)).toHaveLength(299);
     expect(await store.renew([], 60_000)).toEqual([]);
@@ -117,7 +91,7 @@ describe.each(kinds)("the execution store on %s", (kind) => {
   it("does not claim again an execution this replica still drives, even with its lease run out", async () => {
     const driven = await claimed();
     const free = await claimed();
-    await handle.db.updateTable("propeller_execution").set({ lease_expires_at: new Date(Date.now() - 60_000) }).where("name", "in", [driven.key.name, free.key.name]).execute();
+    await fixture.handle.db.updateTable("propeller_execution").set({ lease_expires_at: new Date(Date.now() - 60_000) }).where("name", "in", [driven.key.name, free.key.name]).execute();
     const again = await store.claim("east", "me", 60_000, 100, [`${driven.key.project}/${driven.key.domain}/${driven.key.name}`]);
     expect(again.map((c) => c.lease.key.name)).toEqual([free.key.name]);
     // Its driver's lease still holds for its writes, and renewing brings it back.
