@@ -1,4 +1,5 @@
-import { NodeExecutionPhase, WorkflowExecutionPhase } from "@skein/idl";
+import { NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "@skein/idl";
+import type { TaskAttempt } from "@skein/plugin-core";
 import { fromLiteral, t, task, toLiteral, workflow, literalTypeOf } from "@skein/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finished, launch, register, startControlPlane, startTestPropeller, type ControlPlane } from "./test-support/control-plane.js";
@@ -37,6 +38,35 @@ describe("propeller", () => {
         ["n1", NodeExecutionPhase.SUCCEEDED],
       ]);
       expect([...plugin.starts.values()]).toEqual([1, 1]);
+    } finally {
+      await propeller.close();
+    }
+  });
+
+  it("retries an attempt whose plugin create failed, as a system failure, instead of failing the execution", async () => {
+    const tasks = await register(plane.client, { hello }, "v2");
+    class FlakyCreate extends InProcessTaskPlugin {
+      failures = 0;
+      override create(attempt: TaskAttempt): Promise<{ key: string }> {
+        if (this.failures === 0 && attempt.template.id?.name === "greet") {
+          this.failures += 1;
+          return Promise.reject(new Error("the bundle is half extracted"));
+        }
+        return super.create(attempt);
+      }
+    }
+    const plugin = new FlakyCreate(tasks);
+    const propeller = await startTestPropeller(plane, plugin, { clusterId: "flaky" });
+    try {
+      const name = await launch(plane.client, "hello", "v2", { name: str("Ada") });
+      const execution = await finished(plane.client, name);
+      expect(execution.closure?.phase).toBe(WorkflowExecutionPhase.SUCCEEDED);
+      expect(plugin.failures).toBe(1);
+      const { taskExecutions } = await plane.client.listTaskExecutions({ nodeExecutionId: { nodeId: "n0", executionId: execution.id }, limit: 10 });
+      expect(taskExecutions.map((te) => [te.id?.retryAttempt, te.closure?.phase]).sort()).toEqual([
+        [0, TaskExecutionPhase.RETRYABLE_FAILED],
+        [1, TaskExecutionPhase.SUCCEEDED],
+      ]);
     } finally {
       await propeller.close();
     }

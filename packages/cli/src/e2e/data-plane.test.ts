@@ -351,7 +351,8 @@ describe("the data plane, each service in its own process", () => {
       await startPropeller("local-a");
     }
     const execution = await waitFinished("chains-crash");
-    expect(execution?.closure?.phase).toBe(WorkflowExecutionPhase.SUCCEEDED);
+    const result = execution?.closure?.result;
+    expect(execution?.closure?.phase, result?.case === "error" ? `${result.value.code}: ${result.value.message}` : (execution?.closure?.reason ?? "")).toBe(WorkflowExecutionPhase.SUCCEEDED);
     expect(execution?.closure?.cluster).toBe("local-a");
     const outputs = await skein("get", "execution", "chains-crash");
     expect(outputs.code).toBe(0);

@@ -139,7 +139,19 @@ export class AttemptRunner {
     try {
       let state = args.stored;
       if (state === undefined) {
-        state = await plugin.create(attempt);
+        try {
+          state = await plugin.create(attempt);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          // The backend refused or failed to start the attempt: a system failure of this attempt,
+          // which the engine retries within its system retry budget, not a failure of propeller.
+          ended = true;
+          const failed: TaskStatus = {
+            phase: TaskExecutionPhase.RETRYABLE_FAILED,
+            error: create(ExecutionErrorSchema, { code: "PluginCreateFailed", message: `${pluginId}: create failed: ${(error as Error).message}`, kind: ErrorKind.SYSTEM, timestamp: timestampNow() }),
+          };
+          return outcomeOf(work, failed, report(failed, 0));
+        }
         args.onState(state);
         const running = taskEvent(args.producer, report({ phase: TaskExecutionPhase.RUNNING }, 0));
         const { key } = args.lease;
