@@ -92,8 +92,9 @@ function encodeNodeData(s: NodeState): Record<string, Json> {
 
 /** The execution's own fields, as they open both the whole-state text and the header row. */
 function encodeExecution(state: ExecutionState): Record<string, Json> {
-  const { version, phase, startedAt, endedAt, error } = encodeExecutionProgress(state);
-  return { version: version ?? null, phase: phase ?? null, startedAt: startedAt ?? null, endedAt: endedAt ?? null, ...encodeExecutionData(state), error: error ?? null };
+  // The whole-state text keeps its field order: inputs and outputs before the error.
+  const { error = null, ...progress } = encodeExecutionProgress(state);
+  return { ...progress, ...encodeExecutionData(state), error };
 }
 
 function encodeExecutionProgress(state: ExecutionState): Record<string, Json> {

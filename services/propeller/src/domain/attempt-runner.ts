@@ -13,6 +13,17 @@ import type { Work } from "./work.js";
 
 type StartAttempt = Extract<Work, { type: "startAttempt" }>;
 
+/** One attempt to run: `stored` is the plugin handle recorded before a restart; `onState` publishes the handle (an abort deletes the resource through it). */
+interface RunArgs {
+  readonly lease: Lease;
+  readonly producer: Producer;
+  readonly key: string;
+  readonly work: StartAttempt;
+  readonly stored: unknown;
+  readonly signal: AbortSignal;
+  readonly onState: (state: unknown) => void;
+}
+
 /** The answer to an attempt, with the task event reporting how it ended. */
 export interface AttemptOutcome {
   readonly event: EngineEvent;
@@ -104,15 +115,7 @@ export class AttemptRunner {
    * Runs the attempt to its end. `stored` is the plugin handle recorded before a restart. The
    * handle is published through `onState` so that an abort can delete the resource.
    */
-  async run(args: {
-    readonly lease: Lease;
-    readonly producer: Producer;
-    readonly key: string;
-    readonly work: StartAttempt;
-    readonly stored: unknown;
-    readonly signal: AbortSignal;
-    readonly onState: (state: unknown) => void;
-  }): Promise<AttemptOutcome> {
+  async run(args: RunArgs): Promise<AttemptOutcome> {
     const { work, signal } = args;
     const attempt = this.attemptOf(args.producer.executionId, work, signal);
     const { id: pluginId, plugin } = await this.pluginFor(work.task.type);
@@ -153,10 +156,7 @@ export class AttemptRunner {
           return outcomeOf(work, failed, report(failed, 0));
         }
         args.onState(state);
-        const running = taskEvent(args.producer, report({ phase: TaskExecutionPhase.RUNNING }, 0));
-        const { key } = args.lease;
-        await this.recorded.add(`${key.cluster}/${key.project}/${key.domain}/${key.name}#${args.lease.token}`, { lease: args.lease, record: { workKey: args.key, pluginState: JSON.stringify(state), events: [toBinary(EventSchema, running)] } });
-        this.options.wakeOutbox();
+        await this.record(args, JSON.stringify(state), report({ phase: TaskExecutionPhase.RUNNING }, 0));
       } else {
         args.onState(state);
       }
@@ -183,6 +183,17 @@ export class AttemptRunner {
     }
   }
 
+  /**
+   * Stores the attempt's plugin handle (null keeps the stored one) with a task event, in one fenced
+   * write shared with the other attempts of the execution that record at the same moment.
+   */
+  private async record(args: RunArgs, pluginState: string | null, report: TaskReport): Promise<void> {
+    const { key, token } = args.lease;
+    const event = toBinary(EventSchema, taskEvent(args.producer, report));
+    await this.recorded.add(`${key.cluster}/${key.project}/${key.domain}/${key.name}#${token}`, { lease: args.lease, record: { workKey: args.key, pluginState, events: [event] } });
+    this.options.wakeOutbox();
+  }
+
   /** Gives an attempt's token back (it ended, or was aborted and deleted). */
   async releaseQuota(quota: ResourceQuotaNeed, token: string): Promise<void> {
     await this.options.quotas.release(quota.namespace, token).catch((error: unknown) => {
@@ -195,7 +206,7 @@ export class AttemptRunner {
    * quota store cannot be reached), the attempt is reported WAITING_FOR_RESOURCES, once, and asks
    * again every quotaRetryMs. Holds no worker slot meanwhile.
    */
-  private async acquireQuota(quota: ResourceQuotaNeed, token: string, args: Parameters<AttemptRunner["run"]>[0], report: (status: TaskStatus, phaseVersion: number) => TaskReport): Promise<void> {
+  private async acquireQuota(quota: ResourceQuotaNeed, token: string, args: RunArgs, report: (status: TaskStatus, phaseVersion: number) => TaskReport): Promise<void> {
     let reported = false;
     for (;;) {
       let why: string;
@@ -211,10 +222,7 @@ export class AttemptRunner {
       }
       if (!reported && args.stored === undefined) {
         reported = true;
-        const waiting = taskEvent(args.producer, report({ phase: TaskExecutionPhase.WAITING_FOR_RESOURCES, message: why }, 0));
-        const { key } = args.lease;
-        await this.recorded.add(`${key.cluster}/${key.project}/${key.domain}/${key.name}#${args.lease.token}`, { lease: args.lease, record: { workKey: args.key, pluginState: null, events: [toBinary(EventSchema, waiting)] } });
-        this.options.wakeOutbox();
+        await this.record(args, null, report({ phase: TaskExecutionPhase.WAITING_FOR_RESOURCES, message: why }, 0));
       }
       await sleep(this.options.quotaRetryMs, args.signal);
     }

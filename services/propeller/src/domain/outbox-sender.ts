@@ -27,8 +27,8 @@ const BATCHES_PER_TRANSACTION = 8;
 
 /**
  * Sends the outbox to admin in order, up to 500 events per CreateEvents call, each event as the
- * bytes stored, and deletes what admin settled. One replica of a cluster sends at a time (a transaction-scoped advisory lock),
- * so events of one execution never overtake each other. Delivery is at least once; admin's phase
+ * bytes stored, and deletes what admin settled. One replica of a cluster sends at a time (a
+ * transaction-scoped advisory lock), so events of one execution never overtake each other. Delivery is at least once; admin's phase
  * rules make a repeated event a harmless DUPLICATE.
  */
 export class OutboxSender {
@@ -89,28 +89,26 @@ export class OutboxSender {
    */
   async sendPending(): Promise<number> {
     const { cluster, db, store } = this.options;
-    const outcome = await db.transaction().execute(async (tx) => {
+    const outcome = await db.transaction().execute(async (tx): Promise<{ settled: number; failure?: unknown }> => {
       const lock = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${`propeller-outbox:${cluster}`})) AS locked`.execute(tx);
       if (lock.rows[0]?.locked !== true) return { settled: 0 };
       const settled: bigint[] = [];
       let failure: unknown;
       let rows = await store.pendingEvents(cluster, BATCH, tx);
       for (let round = 0; rows.length > 0 && round < BATCHES_PER_TRANSACTION; round++) {
-        const last = rows[rows.length - 1]?.seq;
         const more = rows.length === BATCH && round + 1 < BATCHES_PER_TRANSACTION;
-        const [sent, next] = await Promise.allSettled([this.send(rows), more ? store.pendingEvents(cluster, BATCH, tx, last) : Promise.resolve([])]);
+        const [sent, next] = await Promise.allSettled([this.send(rows), more ? store.pendingEvents(cluster, BATCH, tx, rows[rows.length - 1]?.seq) : Promise.resolve([])]);
+        if (sent.status === "fulfilled") settled.push(...rows.map((r) => r.seq));
         if (sent.status === "rejected" || next.status === "rejected") {
           failure = sent.status === "rejected" ? sent.reason : (next as PromiseRejectedResult).reason;
-          if (sent.status === "fulfilled") settled.push(...rows.map((r) => r.seq));
           break;
         }
-        settled.push(...rows.map((r) => r.seq));
         rows = next.value;
       }
       await store.deleteEvents(cluster, settled, tx);
       return { settled: settled.length, failure };
     });
-    if ("failure" in outcome && outcome.failure !== undefined) throw outcome.failure as Error;
+    if (outcome.failure !== undefined) throw outcome.failure as Error;
     return outcome.settled;
   }
 
