@@ -130,4 +130,19 @@ describe("plugin quotas", () => {
       await proxy.close();
     }
   });
+
+  it("end the execution, naming the problem, when a plugin asks for a malformed quota", async () => {
+    const propeller = await startTestPropeller(plane, new QuotaPlugin(tasks, "bad space"), { clusterId: "quota-bad" });
+    try {
+      const name = await launch(plane.client, "quota_fan_out", "v1", { xs: ints([1]) });
+      const closure = (await finished(plane.client, name)).closure;
+      expect(closure?.phase).toBe(WorkflowExecutionPhase.ABORTED);
+      const result = closure?.result;
+      const why = [closure?.reason ?? "", result?.case === "error" ? result.value.message : ""].join(" ");
+      expect(why).toContain('plugin asked for a malformed quota: cannot allocate token');
+      expect(why).toContain('namespace "bad space" must not contain braces or whitespace');
+    } finally {
+      await propeller.close();
+    }
+  });
 });
