@@ -70,8 +70,13 @@ export function loadSandboxConfig(options: SandboxOptions, env: Readonly<Record<
   };
 }
 
-/** A cluster's propeller, dialing the control plane at `url`, with its database and work directory under the data directory. */
+/**
+ * A cluster's propeller, dialing the control plane at `url`, with its database and work directory
+ * under the data directory. It takes no REDIS_URL: the sandbox is one process, so plugin quotas
+ * stay in each propeller's memory.
+ */
 export function loadClusterConfig(cluster: SandboxCluster, url: string, dataDir: string, env: Readonly<Record<string, string | undefined>>): PropellerConfig {
+  const source = { ...sandboxEnvironment(env), REDIS_URL: undefined };
   return loadPropellerConfig(
     {
       // Propeller serves no API; its health port is whatever is free.
@@ -85,6 +90,6 @@ export function loadClusterConfig(cluster: SandboxCluster, url: string, dataDir:
       datacatalogEndpoint: url,
       heartbeatIntervalMs: 2_000,
     },
-    sandboxEnvironment(env),
+    source,
   );
 }
