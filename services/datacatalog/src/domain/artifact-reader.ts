@@ -35,13 +35,12 @@ export class ArtifactReader {
     // Checked before the read, so bad input is refused without touching the database.
     const maxAgeMs = req.maxAge === undefined ? undefined : durationMs(req.maxAge);
     if (maxAgeMs !== undefined && !(maxAgeMs > 0)) throw invalidArgument("max_age", "must be greater than zero");
-    const row = await this.find(dataset, req.query);
+    const { row, tags } = await this.find(dataset, req.query);
     if (maxAgeMs !== undefined) {
       const ageMs = this.deps.clock.now().getTime() - row.created_at.getTime();
       if (ageMs > maxAgeMs) throw notFound(`artifact "${row.id}" younger than max_age (it is ${Math.round(ageMs / 1000)}s old)`);
     }
     const values = await loadValues(this.deps.blobs, row.data, row.data_uri, row.id);
-    const tags = (await this.deps.tags.namesByArtifact([row.id])).get(row.id) ?? [];
     return create(GetArtifactResponseSchema, { artifact: artifactFromRow(row, tags, mapToValues(values)) });
   }
 
@@ -83,18 +82,17 @@ export class ArtifactReader {
     return { artifacts: shown.map((row) => artifactFromRow(row, tags.get(row.id) ?? [])), nextToken };
   }
 
-  private async find(dataset: DatasetKey, query: GetArtifactRequest["query"]): Promise<ArtifactRow> {
+  private async find(dataset: DatasetKey, query: GetArtifactRequest["query"]): Promise<{ row: ArtifactRow; tags: string[] }> {
     switch (query.case) {
       case "artifactId": {
-        const row = await this.deps.artifacts.find(dataset, query.value.toLowerCase());
-        if (row === undefined) throw notFound(`artifact "${query.value}" in dataset "${datasetKeyText(dataset)}"`);
-        return row;
+        const found = await this.deps.artifacts.findWithTags(dataset, { id: query.value.toLowerCase() });
+        if (found === undefined) throw notFound(`artifact "${query.value}" in dataset "${datasetKeyText(dataset)}"`);
+        return found;
       }
       case "tagName": {
-        const tag = await this.deps.tags.find(dataset, query.value);
-        const row = tag === undefined ? undefined : await this.deps.artifacts.find(dataset, tag.artifact_id);
-        if (row === undefined) throw notFound(`tag "${query.value}" in dataset "${datasetKeyText(dataset)}"`);
-        return row;
+        const found = await this.deps.artifacts.findWithTags(dataset, { tag: query.value });
+        if (found === undefined) throw notFound(`tag "${query.value}" in dataset "${datasetKeyText(dataset)}"`);
+        return found;
       }
       case undefined:
         throw invalidArgument("query", "needs artifact_id or tag_name");

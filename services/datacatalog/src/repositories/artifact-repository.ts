@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
 import type { ArtifactRow, DatacatalogDatabase, DatasetKey, NewArtifactRow } from "./database.js";
 
 /** Where a page of artifacts starts: after this row in the page's (created_at, id) order. */
@@ -51,6 +51,31 @@ export class ArtifactRepository {
     let query = inDataset((trx ?? this.db).selectFrom("artifact").selectAll(), dataset).where("id", "=", id);
     if (forUpdate) query = query.forUpdate();
     return query.executeTakeFirst();
+  }
+
+  /**
+   * The artifact an id or a tag of the dataset names, with its tag names sorted, read in one
+   * statement (this is the cache lookup's read); undefined when there is none.
+   */
+  async findWithTags(dataset: DatasetKey, by: { readonly id: string } | { readonly tag: string }): Promise<{ row: ArtifactRow; tags: string[] } | undefined> {
+    const named =
+      "id" in by
+        ? sql<boolean>`a.id = ${by.id}::uuid`
+        : sql<boolean>`a.id = (SELECT t.artifact_id FROM tag t WHERE t.project = ${dataset.project} AND t.domain = ${dataset.domain}
+            AND t.dataset_name = ${dataset.name} AND t.dataset_version = ${dataset.version} AND t.name = ${by.tag})`;
+    const found = await this.db
+      .selectFrom("artifact as a")
+      .selectAll("a")
+      .select(sql<string[]>`coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM tag t WHERE t.artifact_id = a.id), '{}')`.as("tag_names"))
+      .where("a.project", "=", dataset.project)
+      .where("a.domain", "=", dataset.domain)
+      .where("a.dataset_name", "=", dataset.name)
+      .where("a.dataset_version", "=", dataset.version)
+      .where(named)
+      .executeTakeFirst();
+    if (found === undefined) return undefined;
+    const { tag_names: tags, ...row } = found;
+    return { row, tags };
   }
 
   /** Replaces the values and facts of an artifact; returns it, or undefined when it is gone. */
