@@ -1,5 +1,5 @@
 // The data plane's own overhead, through real servers: admin, the cluster router and datacatalog
-// on their own databases, in a process of their own, and one propeller replica in this one, on the PostgreSQL server named by
+// each in a process of its own on a database of its own, and one propeller replica in this one, on the PostgreSQL server named by
 // SKEIN_TEST_DATABASE_URL or DATABASE_URL (fresh databases, dropped at the end; embedded PGlite
 // without one). Tasks are no-ops run inside the propeller's process (TimingPlugin), so the numbers
 // are the engine, the state rows, the outbox and the RPCs, with no process start: a warm worker's
@@ -9,7 +9,7 @@ import { WorkflowExecutionPhase } from "@skein/idl";
 import { CatalogCacheStatus } from "@skein/idl";
 import { literalTypeOf, map, t, task, toLiteral, workflow } from "@skein/sdk";
 import { summarize, type Summary } from "@skein/testing";
-import { finished, launch, register, startControlPlaneProcess, startTestPropeller, type ControlPlane } from "../test-support/control-plane.js";
+import { finished, launch, register, startControlPlaneProcesses, startTestPropeller, type ControlPlane } from "../test-support/control-plane.js";
 import { TimingPlugin } from "./noop-plugin.js";
 
 process.env.SKEIN_TEST_DATABASE_URL ??= process.env.DATABASE_URL;
@@ -58,7 +58,7 @@ async function succeeded(plane: ControlPlane, name: string, timeoutMs = 600_000)
 }
 
 async function main(): Promise<void> {
-  const plane = await startControlPlaneProcess();
+  const plane = await startControlPlaneProcesses();
   const tasks = await register(plane.client, { chain, cachedChain, cachedOne, fanOut, three }, "v1");
   const plugin = new TimingPlugin(tasks);
   const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn" });

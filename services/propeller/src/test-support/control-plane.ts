@@ -29,67 +29,130 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-async function databaseUrl(owned: TestDatabase[]): Promise<string | undefined> {
+/** Settings of the router that tests and the bench choose differently. */
+export interface RouterOverrides {
+  /** 2 s by default, so that tests of a silent cluster end soon; the bench passes production's default. */
+  readonly heartbeatTimeoutMs?: number;
+}
+
+/** One control-plane service serving on a free port, with its own database when tests use PostgreSQL. */
+export interface ServingService {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A control-plane service by name, on `dataDir` (the blob store all of them and the propellers share). */
+export async function startControlPlaneService(
+  service: "router" | "datacatalog" | "admin",
+  dataDir: string,
+  options: { routerUrl?: string; admin?: { inlineDataMaxBytes?: number }; router?: RouterOverrides } = {},
+): Promise<ServingService> {
+  const owned: TestDatabase[] = [];
+  const databaseUrl = await ownDatabaseUrl(owned);
+  const running = await (async () => {
+    switch (service) {
+      case "router":
+        return startClusterRouter({
+          config: loadRouterConfig({ port: 0, dataDir, databaseUrl, heartbeatTimeoutMs: 2_000, heartbeatIntervalMs: 200, rebalanceIntervalMs: 200, watchPollMs: 50, ...options.router }, {}),
+          logSink: testLogSink(),
+        });
+      case "datacatalog":
+        return startDatacatalog({ config: loadDatacatalogConfig({ port: 0, dataDir, databaseUrl }, {}), logSink: testLogSink() });
+      case "admin": {
+        if (options.routerUrl === undefined) throw new Error("admin needs the router's url");
+        const admin = await startAdmin({ config: loadAdminConfig({ port: 0, dataDir, databaseUrl, routerEndpoint: options.routerUrl, ...options.admin }, {}), logSink: testLogSink() });
+        await createClient(AdminService, createConnectTransport({ baseUrl: admin.url, httpVersion: "1.1" })).registerProject({ project: { id: "default", name: "default" } });
+        return admin;
+      }
+    }
+  })();
+  return {
+    url: running.url,
+    async close() {
+      await running.close();
+      for (const db of owned) await db.destroy();
+    },
+  };
+}
+
+async function ownDatabaseUrl(owned: TestDatabase[]): Promise<string | undefined> {
   if (testEnvironment().databaseUrl === undefined) return undefined;
   const db = await createTestDatabase();
   owned.push(db);
   return db.url;
 }
 
-/**
- * `heartbeatTimeoutMs` is the router's: 2 s by default, so that tests of a silent cluster end
- * soon; the bench passes production's default instead.
- */
-export async function startControlPlane(adminOverrides: { inlineDataMaxBytes?: number } = {}, routerOverrides: { heartbeatTimeoutMs?: number } = {}): Promise<ControlPlane> {
+/** Admin, router and datacatalog in this process, with the tests' router settings unless overridden. */
+export async function startControlPlane(adminOverrides: { inlineDataMaxBytes?: number } = {}, routerOverrides: RouterOverrides = {}): Promise<ControlPlane> {
   const dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-"));
-  const owned: TestDatabase[] = [];
-  const router = await startClusterRouter({
-    config: loadRouterConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned), heartbeatTimeoutMs: 2_000, heartbeatIntervalMs: 200, rebalanceIntervalMs: 200, watchPollMs: 50, ...routerOverrides }, {}),
-    logSink: testLogSink(),
-  });
-  const datacatalog = await startDatacatalog({ config: loadDatacatalogConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned) }, {}), logSink: testLogSink() });
-  const admin = await startAdmin({ config: loadAdminConfig({ port: 0, dataDir, databaseUrl: await databaseUrl(owned), routerEndpoint: router.url, ...adminOverrides }, {}), logSink: testLogSink() });
-  const client = createClient(AdminService, createConnectTransport({ baseUrl: admin.url, httpVersion: "1.1" }));
-  await client.registerProject({ project: { id: "default", name: "default" } });
+  const router = await startControlPlaneService("router", dataDir, { router: routerOverrides });
+  const datacatalog = await startControlPlaneService("datacatalog", dataDir);
+  const admin = await startControlPlaneService("admin", dataDir, { routerUrl: router.url, admin: adminOverrides });
   return {
     admin,
     router,
     datacatalog,
-    client,
+    client: createClient(AdminService, createConnectTransport({ baseUrl: admin.url, httpVersion: "1.1" })),
     dataDir,
     async close() {
       await admin.close();
       await datacatalog.close();
       await router.close();
-      for (const db of owned) await db.destroy();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 /**
- * The control plane of startControlPlane in a child process (bench/control-plane-process.ts), on
- * its own event loop. Its logs go to this process's stderr when SKEIN_TEST_LOGS is set.
+ * The control plane with each service in a child process of its own (bench/control-plane-process.ts),
+ * as production runs them: none shares an event loop with another or with this process. The router
+ * waits as long as production before it fails a silent cluster over. Their logs go to this
+ * process's stderr when SKEIN_TEST_LOGS is set; SKEIN_BENCH_CHILD_ARGS adds node options to each
+ * (for instance `--cpu-prof --cpu-prof-dir=DIR`).
  */
-export async function startControlPlaneProcess(): Promise<ControlPlane> {
+export async function startControlPlaneProcesses(): Promise<ControlPlane> {
+  const dataDir = await mkdtemp(join(tmpdir(), "skein-propeller-"));
+  const children: { close(): Promise<void> }[] = [];
+  const close = async () => {
+    for (const child of children.reverse()) await child.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const router = await serviceProcess(children, "router", dataDir);
+    const datacatalog = await serviceProcess(children, "datacatalog", dataDir);
+    const admin = await serviceProcess(children, "admin", dataDir, router.url);
+    return {
+      admin,
+      router,
+      datacatalog,
+      dataDir,
+      client: createClient(AdminService, createConnectTransport({ baseUrl: admin.url, httpVersion: "1.1" })),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function serviceProcess(children: { close(): Promise<void> }[], service: string, dataDir: string, routerUrl = ""): Promise<{ url: string }> {
   const script = fileURLToPath(new URL("../bench/control-plane-process.ts", import.meta.url));
-  const child = spawn(process.execPath, [...(process.env.SKEIN_BENCH_CHILD_ARGS?.split(" ") ?? []), "--import", "tsx", script], { stdio: ["pipe", "pipe", "inherit"], env: process.env });
+  const nodeArgs = process.env.SKEIN_BENCH_CHILD_ARGS?.split(" ").filter((a) => a !== "") ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, service, dataDir, routerUrl], { stdio: ["pipe", "pipe", "inherit"], env: process.env });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const lines = createInterface({ input: child.stdout });
-  const first = await Promise.race([new Promise<string>((resolve) => lines.once("line", resolve)), exited.then((code) => Promise.reject(new Error(`the control plane process exited (code ${code}) before it served`)))]);
-  lines.close();
-  const urls = JSON.parse(first) as { admin: string; router: string; datacatalog: string; dataDir: string };
-  return {
-    admin: { url: urls.admin },
-    router: { url: urls.router },
-    datacatalog: { url: urls.datacatalog },
-    dataDir: urls.dataDir,
-    client: createClient(AdminService, createConnectTransport({ baseUrl: urls.admin, httpVersion: "1.1" })),
+  children.push({
     async close() {
       child.kill("SIGTERM");
       await exited;
     },
-  };
+  });
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([
+    new Promise<string>((resolve) => lines.once("line", resolve)),
+    exited.then((code) => Promise.reject(new Error(`the ${service} process exited (code ${code}) before it served`))),
+  ]);
+  lines.close();
+  return JSON.parse(first) as { url: string };
 }
 
 /**
