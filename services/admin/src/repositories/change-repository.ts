@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { AdminDatabase, ChangeRowKind, ExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
+import { insertRows, type ColumnTypes } from "./record-columns.js";
 
 /** A node or task change to record; execution changes are recorded by the database itself. */
 export interface NewChange {
@@ -19,6 +20,15 @@ export type Change =
 
 type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
+// The columns a node or task change is written with; seq and snapshot are the database's.
+const changeColumnTypes: ColumnTypes<{ project: string; domain: string; execution_name: string; kind: ChangeRowKind; payload: Uint8Array }> = {
+  project: "text",
+  domain: "text",
+  execution_name: "text",
+  kind: "text",
+  payload: "bytea",
+};
+
 interface ChangeQueryRow extends Record<string, unknown> {
   change_seq: string | number | bigint;
   change_kind: ChangeRowKind;
@@ -34,19 +44,8 @@ export class ChangeRepository {
   constructor(private readonly db: Kysely<AdminDatabase>) {}
 
   async insertMany(changes: readonly NewChange[], trx?: Transaction<AdminDatabase>): Promise<void> {
-    if (changes.length === 0) return;
-    await (trx ?? this.db)
-      .insertInto("execution_change")
-      .values(
-        changes.map((c) => ({
-          project: c.project,
-          domain: c.domain,
-          execution_name: c.executionName,
-          kind: c.kind,
-          payload: Buffer.from(c.payload.buffer, c.payload.byteOffset, c.payload.byteLength),
-        })),
-      )
-      .execute();
+    const rows = changes.map((c) => ({ project: c.project, domain: c.domain, execution_name: c.executionName, kind: c.kind, payload: c.payload }));
+    await insertRows(trx ?? this.db, "execution_change", changeColumnTypes, rows);
   }
 
   /** The sequence number of the execution's latest change; 0 when it has none. */

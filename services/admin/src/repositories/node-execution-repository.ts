@@ -4,7 +4,7 @@ import { applyFilters, type FilterCondition } from "../domain/filters.js";
 import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, NodeExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
-import { byteaParam, nodeIdsByExecution, replaceAllButKey, timeSortColumns } from "./record-columns.js";
+import { insertRows, nodeIdsByExecution, timeSortColumns, type ColumnTypes } from "./record-columns.js";
 
 /** A node execution's identity: its execution and its unique node id. */
 export interface NodeExecutionKey {
@@ -21,19 +21,39 @@ export function nodeExecutionKeyText(key: NodeExecutionKey): string {
 
 type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
-// Every column, in the order of the multi-row upsert, binaries as bytea parameters.
-function toValues(row: NodeExecutionRow): NodeExecutionRow {
-  return {
-    ...row,
-    inputs: byteaParam(row.inputs),
-    outputs: byteaParam(row.outputs),
-    error: byteaParam(row.error),
-    task_node_info: byteaParam(row.task_node_info),
-    workflow_node_metadata: byteaParam(row.workflow_node_metadata),
-    dynamic_workflow: byteaParam(row.dynamic_workflow),
-    message: byteaParam(row.message),
-  };
-}
+// Every column as the upsert writes it.
+const columnTypes: ColumnTypes<NodeExecutionRow> = {
+  project: "text",
+  domain: "text",
+  execution_name: "text",
+  node_id: "text",
+  parent_node_id: "text",
+  retry_group: "text",
+  spec_node_id: "text",
+  node_name: "text",
+  phase: "text",
+  reason: "text",
+  is_parent: "boolean",
+  is_dynamic: "boolean",
+  is_array: "boolean",
+  cluster: "text",
+  inputs: "bytea",
+  inputs_uri: "text",
+  outputs: "bytea",
+  outputs_uri: "text",
+  error: "bytea",
+  cache_status: "text",
+  task_node_info: "bytea",
+  workflow_node_metadata: "bytea",
+  dynamic_workflow: "bytea",
+  dynamic_job_spec_uri: "text",
+  occurred_at: "timestamptz",
+  started_at: "timestamptz",
+  duration_ms: "int8",
+  created_at: "timestamptz",
+  updated_at: "timestamptz",
+  message: "bytea",
+};
 
 const keyColumns = ["project", "domain", "execution_name", "node_id"] as const;
 
@@ -53,12 +73,7 @@ export class NodeExecutionRepository {
 
   /** Writes each row whole, inserting new nodes and replacing stored ones, in one statement. */
   async upsertMany(rows: readonly NodeExecutionRow[], trx?: Transaction<AdminDatabase>): Promise<void> {
-    if (rows.length === 0) return;
-    await (trx ?? this.db)
-      .insertInto("node_execution")
-      .values(rows.map(toValues))
-      .onConflict((oc) => oc.columns([...keyColumns]).doUpdateSet(replaceAllButKey(rows[0], keyColumns)))
-      .execute();
+    await insertRows(trx ?? this.db, "node_execution", columnTypes, rows, keyColumns);
   }
 
   /** The node execution with this key; NotFound naming it when there is none. */

@@ -1,21 +1,37 @@
-import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from "kysely";
 import type { AdminDatabase } from "./database.js";
 
 // Node and task execution rows are written whole from events and listed with their times as sort
 // keys; these are the pieces of SQL both tables use for that.
 
-/** A binary as bytea: node-postgres binds a plain Uint8Array as text, so it goes in as a Buffer view (no copy). */
-export function byteaParam(bytes: Uint8Array | null): Buffer | null {
-  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
+/** The SQL type of every column of a table written by `insertRows`: one array parameter per column. */
+export type ColumnTypes<Row> = { readonly [Column in keyof Row & string]-?: string };
 
 /**
- * The ON CONFLICT assignments of a whole-row upsert: every column of `row` except the key columns
- * and created_at takes the proposed value.
+ * Inserts `rows` as one statement with one array parameter per column (`INSERT ... SELECT * FROM
+ * unnest($1::text[], ...)`), so its size and the work of building and planning it do not grow
+ * with the number of rows, unlike a multi-row VALUES list with a parameter per value. With
+ * `upsertOn`, a row whose key is stored replaces every column but the key and created_at.
+ * Binaries go in as bytea, jsonb columns as JSON text.
  */
-export function replaceAllButKey(row: object | undefined, keyColumns: readonly string[]): Record<string, RawBuilder<unknown>> {
-  const replaced = Object.keys(row ?? {}).filter((c) => !keyColumns.includes(c) && c !== "created_at");
-  return Object.fromEntries(replaced.map((c) => [c, sql.ref(`excluded.${c}`)]));
+export async function insertRows<Row extends object>(
+  db: Kysely<AdminDatabase> | Transaction<AdminDatabase>,
+  table: keyof AdminDatabase,
+  types: ColumnTypes<Row>,
+  rows: readonly Row[],
+  upsertOn?: readonly (keyof Row & string)[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(types) as (keyof Row & string)[];
+  const arrays = columns.map((column) => sql`${rows.map((row) => (row[column] as unknown) ?? null)}::${sql.raw(types[column])}[]`);
+  const names = sql.join(columns.map((c) => sql.ref(c)));
+  const conflict =
+    upsertOn === undefined
+      ? sql``
+      : sql` ON CONFLICT (${sql.join(upsertOn.map((c) => sql.ref(c)))}) DO UPDATE SET ${sql.join(
+          columns.filter((c) => !upsertOn.includes(c) && c !== "created_at").map((c) => sql`${sql.ref(c)} = ${sql.ref(`excluded.${c}`)}`),
+        )}`;
+  await sql`INSERT INTO ${sql.table(table)} (${names}) SELECT * FROM unnest(${sql.join(arrays)})${conflict}`.execute(db);
 }
 
 /**

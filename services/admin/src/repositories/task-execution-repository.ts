@@ -5,7 +5,7 @@ import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, TaskExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
 import type { NodeExecutionKey } from "./node-execution-repository.js";
-import { byteaParam, nodeIdsByExecution, replaceAllButKey, timeSortColumns } from "./record-columns.js";
+import { insertRows, nodeIdsByExecution, timeSortColumns, type ColumnTypes } from "./record-columns.js";
 
 /** A task attempt's identity: its node execution and the attempt number. */
 export interface TaskExecutionKey extends NodeExecutionKey {
@@ -21,17 +21,47 @@ type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
 const keyColumns = ["project", "domain", "execution_name", "node_id", "retry_attempt"] as const;
 
-// jsonb columns go in as JSON text; binaries as bytea parameters.
-function toValues(row: TaskExecutionRow) {
+// Every column as the upsert writes it.
+const columnTypes: ColumnTypes<TaskExecutionRow> = {
+  project: "text",
+  domain: "text",
+  execution_name: "text",
+  node_id: "text",
+  retry_attempt: "int4",
+  task_project: "text",
+  task_domain: "text",
+  task_name: "text",
+  task_version: "text",
+  phase: "text",
+  phase_version: "int4",
+  reason: "text",
+  reasons: "jsonb",
+  logs: "jsonb",
+  custom_info: "jsonb",
+  task_type: "text",
+  plugin_id: "text",
+  generated_name: "text",
+  cluster: "text",
+  inputs: "bytea",
+  inputs_uri: "text",
+  outputs: "bytea",
+  outputs_uri: "text",
+  error: "bytea",
+  occurred_at: "timestamptz",
+  started_at: "timestamptz",
+  duration_ms: "int8",
+  created_at: "timestamptz",
+  updated_at: "timestamptz",
+  message: "bytea",
+};
+
+// jsonb columns go in as JSON text.
+function toValues(row: TaskExecutionRow): TaskExecutionRow {
   return {
     ...row,
     reasons: JSON.stringify(row.reasons ?? []),
     logs: JSON.stringify(row.logs ?? []),
     custom_info: row.custom_info === null || row.custom_info === undefined ? null : JSON.stringify(row.custom_info),
-    inputs: byteaParam(row.inputs),
-    outputs: byteaParam(row.outputs),
-    error: byteaParam(row.error),
-    message: byteaParam(row.message),
   };
 }
 
@@ -54,12 +84,7 @@ export class TaskExecutionRepository {
 
   /** Writes each row whole, inserting new attempts and replacing stored ones, in one statement. */
   async upsertMany(rows: readonly TaskExecutionRow[], trx?: Transaction<AdminDatabase>): Promise<void> {
-    if (rows.length === 0) return;
-    await (trx ?? this.db)
-      .insertInto("task_execution")
-      .values(rows.map(toValues))
-      .onConflict((oc) => oc.columns([...keyColumns]).doUpdateSet(replaceAllButKey(rows[0], keyColumns)))
-      .execute();
+    await insertRows(trx ?? this.db, "task_execution", columnTypes, rows.map(toValues), keyColumns);
   }
 
   /** The attempt with this key; NotFound naming it when there is none. */
