@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { toJsonString } from "@bufbuild/protobuf";
@@ -47,7 +48,10 @@ export function layoutOf(dir: string): AttemptLayout {
   };
 }
 
-/** The parsed state file, or undefined when the attempt was never created; its shape is the caller's to check. */
+/**
+ * The parsed state file, or undefined when the attempt was never created; its shape is the
+ * caller's to check. A file that does not parse is an error naming it.
+ */
 export async function readStateFile(file: string): Promise<unknown> {
   let text: string;
   try {
@@ -56,5 +60,21 @@ export async function readStateFile(file: string): Promise<unknown> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  return JSON.parse(text) as unknown;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`attempt state file ${file} is not valid JSON (${text.length} bytes): ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Replaces `file` with `text` whole or not at all: the text goes to a temporary file beside it,
+ * which is renamed over it. A process killed in the middle (propeller is, in its crash tests)
+ * leaves the old content or the new, never an empty or half-written file that a restarted
+ * replica could not read.
+ */
+export function writeFileWhole(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import type { BlobStore } from "@skein/blob";
 import { LiteralMapSchema, TaskExecutionPhase, TaskTemplateSchema } from "@skein/idl";
 import type { BackendPlugin, TaskAttempt, TaskStatus } from "@skein/plugin-core";
 import { CODE_BUNDLE_CONFIG_KEY, writeErrorResult } from "@skein/sdk";
-import { attemptKey, layoutOf, readStateFile, type AttemptLayout } from "./attempt-layout.js";
+import { attemptKey, layoutOf, readStateFile, writeFileWhole, type AttemptLayout } from "./attempt-layout.js";
 import { checkpointKey, hasResult, isRecordedDone, logsOf, lostStatus, recordedStatus, systemError } from "./attempt-status.js";
 import { BadBundleError, bundleCacheOf, codeLocation, type BundleCache } from "./bundle-cache.js";
 import { isAttemptRunning, signalGroup, waitForExit } from "./process-control.js";
@@ -133,7 +133,7 @@ export class FreshProcessPlugin implements BackendPlugin<FreshProcessState> {
       // Permanent: record the failure as the attempt's result instead of starting a process.
       await writeErrorResult(layout.outputDir, systemError(error.name, error.message), false);
       const state: FreshProcessState = { pid: null, dir: layout.dir, startedAt };
-      await writeFile(layout.stateFile, JSON.stringify(state));
+      writeFileWhole(layout.stateFile, JSON.stringify(state));
       return state;
     }
     await writeFile(layout.inputsFile, toBinary(LiteralMapSchema, attempt.inputs));
@@ -162,7 +162,7 @@ export class FreshProcessPlugin implements BackendPlugin<FreshProcessState> {
     if (pid === undefined) throw new Error(`could not start the task process (${process.execPath})`);
     const state: FreshProcessState = { pid, dir: layout.dir, startedAt };
     // Written at once after the spawn: from here on, create finds the process instead of starting another.
-    writeFileSync(layout.stateFile, JSON.stringify(state));
+    writeFileWhole(layout.stateFile, JSON.stringify(state));
     return state;
   }
 

@@ -1,11 +1,11 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema, TaskExecutionPhase } from "@skein/idl";
 import type { BackendPlugin, TaskAttempt, TaskStatus } from "@skein/plugin-core";
 import { writeErrorResult } from "@skein/sdk";
-import { attemptKey, layoutOf, readStateFile, type AttemptLayout } from "./attempt-layout.js";
+import { attemptKey, layoutOf, readStateFile, writeFileWhole, type AttemptLayout } from "./attempt-layout.js";
 import { checkpointKey, hasResult, isRecordedDone, logsOf, lostError, lostStatus, recordedStatus, systemError } from "./attempt-status.js";
 import { BadBundleError, bundleCacheOf, codeLocation, type BundleCache } from "./bundle-cache.js";
 import { checkState, FreshProcessPlugin, taskEnv, type FreshProcessOptions, type FreshProcessState } from "./fresh-process-plugin.js";
@@ -217,7 +217,7 @@ export class WorkerPoolPlugin implements BackendPlugin<WorkerPoolState | FreshPr
     await appendFile(layout.stdoutFile, "");
     await appendFile(layout.stderrFile, "");
     const state = this.stateFor(layout);
-    await writeFile(layout.stateFile, JSON.stringify(state));
+    writeFileWhole(layout.stateFile, JSON.stringify(state));
     const node = attempt.id.nodeExecutionId;
     const job: RunMessage = {
       type: "run",
@@ -247,7 +247,7 @@ export class WorkerPoolPlugin implements BackendPlugin<WorkerPoolState | FreshPr
     await mkdir(layout.outputDir, { recursive: true });
     await writeErrorResult(layout.outputDir, systemError(error.name, error.message), false);
     const state = this.stateFor(layout);
-    await writeFile(layout.stateFile, JSON.stringify(state));
+    writeFileWhole(layout.stateFile, JSON.stringify(state));
     return state;
   }
 
@@ -326,9 +326,7 @@ export class WorkerPoolPlugin implements BackendPlugin<WorkerPoolState | FreshPr
     }
     this.clearIdle(worker);
     const record: WorkerRecord = { pid: worker.pid, workerId: worker.id };
-    const temp = `${layout.workerFile}.tmp`;
-    writeFileSync(temp, JSON.stringify(record));
-    renameSync(temp, layout.workerFile);
+    writeFileWhole(layout.workerFile, JSON.stringify(record));
     this.running.set(job.dir, worker);
     worker.run(job);
     this.notify(job.dir);
