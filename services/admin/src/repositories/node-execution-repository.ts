@@ -4,7 +4,7 @@ import { applyFilters, type FilterCondition } from "../domain/filters.js";
 import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, NodeExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
-import { insertRows, nodeIdsByExecution, timeSortColumns, type ColumnTypes } from "./record-columns.js";
+import { insertRows, nodeIdsByExecution, recordColumnTypes, timeSortColumns, type ColumnTypes } from "./record-columns.js";
 
 /** A node execution's identity: its execution and its unique node id. */
 export interface NodeExecutionKey {
@@ -23,36 +23,19 @@ type Db = Kysely<AdminDatabase> | Transaction<AdminDatabase>;
 
 // Every column as the upsert writes it.
 const columnTypes: ColumnTypes<NodeExecutionRow> = {
-  project: "text",
-  domain: "text",
-  execution_name: "text",
-  node_id: "text",
+  ...recordColumnTypes,
   parent_node_id: "text",
   retry_group: "text",
   spec_node_id: "text",
   node_name: "text",
-  phase: "text",
-  reason: "text",
   is_parent: "boolean",
   is_dynamic: "boolean",
   is_array: "boolean",
-  cluster: "text",
-  inputs: "bytea",
-  inputs_uri: "text",
-  outputs: "bytea",
-  outputs_uri: "text",
-  error: "bytea",
   cache_status: "text",
   task_node_info: "bytea",
   workflow_node_metadata: "bytea",
   dynamic_workflow: "bytea",
   dynamic_job_spec_uri: "text",
-  occurred_at: "timestamptz",
-  started_at: "timestamptz",
-  duration_ms: "int8",
-  created_at: "timestamptz",
-  updated_at: "timestamptz",
-  message: "bytea",
 };
 
 const keyColumns = ["project", "domain", "execution_name", "node_id"] as const;

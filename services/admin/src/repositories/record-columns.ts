@@ -8,6 +8,31 @@ import type { AdminDatabase } from "./database.js";
 export type ColumnTypes<Row> = { readonly [Column in keyof Row & string]-?: string };
 
 /**
+ * The columns node and task execution rows share, with their types: the node's key, the
+ * producing cluster, phase, data and times, and the stored message.
+ */
+export const recordColumnTypes = {
+  project: "text",
+  domain: "text",
+  execution_name: "text",
+  node_id: "text",
+  phase: "text",
+  reason: "text",
+  cluster: "text",
+  inputs: "bytea",
+  inputs_uri: "text",
+  outputs: "bytea",
+  outputs_uri: "text",
+  error: "bytea",
+  occurred_at: "timestamptz",
+  started_at: "timestamptz",
+  duration_ms: "int8",
+  created_at: "timestamptz",
+  updated_at: "timestamptz",
+  message: "bytea",
+} as const;
+
+/**
  * Inserts `rows` as one statement with one array parameter per column (`INSERT ... SELECT * FROM
  * unnest($1::text[], ...)`), so its size and the work of building and planning it do not grow
  * with the number of rows, unlike a multi-row VALUES list with a parameter per value. With

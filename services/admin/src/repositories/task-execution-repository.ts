@@ -5,7 +5,7 @@ import { applyKeyset, type KeysetPlan } from "../domain/list-query.js";
 import type { AdminDatabase, TaskExecutionRow } from "./database.js";
 import type { ExecutionKey } from "./execution-repository.js";
 import type { NodeExecutionKey } from "./node-execution-repository.js";
-import { insertRows, nodeIdsByExecution, timeSortColumns, type ColumnTypes } from "./record-columns.js";
+import { insertRows, nodeIdsByExecution, recordColumnTypes, timeSortColumns, type ColumnTypes } from "./record-columns.js";
 
 /** A task attempt's identity: its node execution and the attempt number. */
 export interface TaskExecutionKey extends NodeExecutionKey {
@@ -23,36 +23,19 @@ const keyColumns = ["project", "domain", "execution_name", "node_id", "retry_att
 
 // Every column as the upsert writes it.
 const columnTypes: ColumnTypes<TaskExecutionRow> = {
-  project: "text",
-  domain: "text",
-  execution_name: "text",
-  node_id: "text",
+  ...recordColumnTypes,
   retry_attempt: "int4",
   task_project: "text",
   task_domain: "text",
   task_name: "text",
   task_version: "text",
-  phase: "text",
   phase_version: "int4",
-  reason: "text",
   reasons: "jsonb",
   logs: "jsonb",
   custom_info: "jsonb",
   task_type: "text",
   plugin_id: "text",
   generated_name: "text",
-  cluster: "text",
-  inputs: "bytea",
-  inputs_uri: "text",
-  outputs: "bytea",
-  outputs_uri: "text",
-  error: "bytea",
-  occurred_at: "timestamptz",
-  started_at: "timestamptz",
-  duration_ms: "int8",
-  created_at: "timestamptz",
-  updated_at: "timestamptz",
-  message: "bytea",
 };
 
 // jsonb columns go in as JSON text.
