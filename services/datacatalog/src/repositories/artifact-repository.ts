@@ -60,18 +60,12 @@ export class ArtifactRepository {
   async findWithTags(dataset: DatasetKey, by: { readonly id: string } | { readonly tag: string }): Promise<{ row: ArtifactRow; tags: string[] } | undefined> {
     const named =
       "id" in by
-        ? sql<boolean>`a.id = ${by.id}::uuid`
-        : sql<boolean>`a.id = (SELECT t.artifact_id FROM tag t WHERE t.project = ${dataset.project} AND t.domain = ${dataset.domain}
+        ? sql<boolean>`artifact.id = ${by.id}::uuid`
+        : sql<boolean>`artifact.id = (SELECT t.artifact_id FROM tag t WHERE t.project = ${dataset.project} AND t.domain = ${dataset.domain}
             AND t.dataset_name = ${dataset.name} AND t.dataset_version = ${dataset.version} AND t.name = ${by.tag})`;
-    const found = await this.db
-      .selectFrom("artifact as a")
-      .selectAll("a")
-      .select(sql<string[]>`coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM tag t WHERE t.artifact_id = a.id), '{}')`.as("tag_names"))
-      .where("a.project", "=", dataset.project)
-      .where("a.domain", "=", dataset.domain)
-      .where("a.dataset_name", "=", dataset.name)
-      .where("a.dataset_version", "=", dataset.version)
+    const found = await inDataset(this.db.selectFrom("artifact").selectAll(), dataset)
       .where(named)
+      .select(sql<string[]>`coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM tag t WHERE t.artifact_id = artifact.id), '{}')`.as("tag_names"))
       .executeTakeFirst();
     if (found === undefined) return undefined;
     const { tag_names: tags, ...row } = found;
