@@ -144,7 +144,12 @@ class BatchApplier {
   readonly #dirtyTasks = new Set<string>();
   /** Child executions named by the batch's node events that exist. */
   readonly #children = new Set<string>();
-  #pending: NewChange[] = [];
+  /**
+   * Records changed since the changes were last written, in the order of their latest change.
+   * Each gets its message encoded and one change logged when the changes are written: the batch
+   * commits as one, so no reader could have seen the states a record passed through inside it.
+   */
+  readonly #unlogged = new Map<string, { readonly kind: NewChange["kind"]; readonly execution: ExecutionKey; readonly node: string }>();
   readonly #now: Date;
 
   constructor(
@@ -298,12 +303,11 @@ class BatchApplier {
     this.#putNode(p.execution, key, { ...row, is_parent: true, updated_at: this.#now });
   }
 
-  // The row changed: keep it (with the message it now reads as) for the write, and log the change.
+  // The row changed: keep it for the write, its change to be logged.
   #putNode(execution: ExecutionKey, key: string, row: NodeExecutionRow): void {
-    const message = toBinary(NodeExecutionSchema, nodeExecutionFromRow(row));
-    this.#nodes.set(key, { ...row, message });
+    this.#nodes.set(key, { ...row, message: null });
     this.#dirtyNodes.add(key);
-    this.#record(execution, "node", message);
+    this.#changed(`node ${key}`, { kind: "node", execution, node: key });
   }
 
   async #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): Promise<EventVerdict> {
@@ -325,11 +329,9 @@ class BatchApplier {
     const phase = p.event.phase as Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>;
     const data = await this.#storeData(p.execution, { kind: "task", nodeId: p.node.nodeId, attempt: p.task.retryAttempt }, inlineDataOf(p.event));
     if (isVerdict(data)) return data;
-    const row = applyTaskEvent(stored, p.event, phase, this.#now, data);
-    const message = toBinary(TaskExecutionSchema, taskExecutionFromRow(row, node.is_dynamic));
-    this.#tasks.set(taskKey, { ...row, message });
+    this.#tasks.set(taskKey, { ...applyTaskEvent(stored, p.event, phase, this.#now, data), message: null });
     this.#dirtyTasks.add(taskKey);
-    this.#record(p.execution, "task", message);
+    this.#changed(`task ${taskKey}`, { kind: "task", execution: p.execution, node: nodeExecutionKeyText(p.node) });
     return result;
   }
 
@@ -344,14 +346,30 @@ class BatchApplier {
     }
   }
 
-  #record(execution: ExecutionKey, kind: NewChange["kind"], payload: Uint8Array): void {
-    this.#pending.push({ project: execution.project, domain: execution.domain, executionName: execution.name, kind, payload });
-    this.effects.touched.add(executionKeyText(execution));
+  #changed(record: string, change: { readonly kind: NewChange["kind"]; readonly execution: ExecutionKey; readonly node: string }): void {
+    this.#unlogged.delete(record);
+    this.#unlogged.set(record, change);
+    this.effects.touched.add(executionKeyText(change.execution));
   }
 
+  // Encodes each changed record's message once (the row keeps it) and logs one change for it.
   async #flushChanges(): Promise<void> {
-    const pending = this.#pending;
-    this.#pending = [];
+    const pending: NewChange[] = [];
+    for (const [record, { kind, execution, node }] of this.#unlogged) {
+      const key = record.slice(kind.length + 1);
+      let payload: Uint8Array;
+      if (kind === "node") {
+        const row = this.#nodes.get(key) as NodeExecutionRow;
+        payload = toBinary(NodeExecutionSchema, nodeExecutionFromRow(row));
+        this.#nodes.set(key, { ...row, message: payload });
+      } else {
+        const row = this.#tasks.get(key) as TaskExecutionRow;
+        payload = toBinary(TaskExecutionSchema, taskExecutionFromRow(row, this.#nodes.get(node)?.is_dynamic ?? false));
+        this.#tasks.set(key, { ...row, message: payload });
+      }
+      pending.push({ project: execution.project, domain: execution.domain, executionName: execution.name, kind, payload });
+    }
+    this.#unlogged.clear();
     await this.deps.changes.insertMany(pending, this.trx);
   }
 }
