@@ -75,8 +75,9 @@ function drive(engine: WorkflowEngine, events: EngineEvent[]): { state: Executio
   const sent: NodeExecutionEvent[] = [];
   for (const event of events) {
     const step: Step = engine.handle(state, event, 1000);
+    const before = state;
     state = step.state;
-    for (const e of eventsOfRecords(producer, step.records, state, 1000, engine)) if (e.kind.case === "nodeEvent") sent.push(e.kind.value);
+    for (const e of eventsOfRecords(producer, step.records, before, state, 1000, engine)) if (e.kind.case === "nodeEvent") sent.push(e.kind.value);
   }
   return { state, sent };
 }
@@ -100,9 +101,10 @@ describe("node events", () => {
   it("mark a dynamic node once it generated its workflow, and send that workflow once", () => {
     const { sent } = drive(engine, [...generated, { type: "attemptSucceeded", node: "dyn/dn0", attempt: 0, outputs: create(LiteralMapSchema, { literals: { o0: intLiteral(3) } }) }]);
     const dyn = of(sent, "dyn");
-    expect(dyn.map((e) => e.phase)).toEqual([NodeExecutionPhase.QUEUED, NodeExecutionPhase.RUNNING, NodeExecutionPhase.DYNAMIC_RUNNING]);
+    // The node is queued and started in one step: only RUNNING is sent.
+    expect(dyn.map((e) => e.phase)).toEqual([NodeExecutionPhase.RUNNING, NodeExecutionPhase.DYNAMIC_RUNNING]);
     // Before the attempt returned a spec nothing tells a dynamic task from a plain one.
-    expect(dyn.map(flags)).toEqual([[false, false, false], [false, false, false], [true, false, true]]);
+    expect(dyn.map(flags)).toEqual([[false, false, false], [true, false, true]]);
     const withWorkflow = dyn.filter((e) => e.targetMetadata.case === "taskNodeMetadata" && e.targetMetadata.value.dynamicWorkflow !== undefined);
     expect(withWorkflow.map((e) => e.phase)).toEqual([NodeExecutionPhase.DYNAMIC_RUNNING]);
     const meta = withWorkflow[0]?.targetMetadata.case === "taskNodeMetadata" ? withWorkflow[0].targetMetadata.value.dynamicWorkflow : undefined;
@@ -119,6 +121,22 @@ describe("node events", () => {
     expect(last?.phase).toBe(NodeExecutionPhase.ABORTED);
     expect(flags(last)).toEqual([true, false, true]);
     expect(last?.targetMetadata.case === "taskNodeMetadata" ? last.targetMetadata.value.dynamicWorkflow : undefined).toBeUndefined();
+  });
+
+  it("carry a node's inputs on its first report only, and leave out a QUEUED that the same step moved on from", () => {
+    const { sent } = drive(engine, [...generated, { type: "attemptSucceeded", node: "dyn/dn0", attempt: 0, outputs: create(LiteralMapSchema, { literals: { o0: intLiteral(3) } }) }]);
+    const child = of(sent, "dyn-dn0");
+    expect(child.map((e) => e.phase)).toEqual([NodeExecutionPhase.RUNNING, NodeExecutionPhase.SUCCEEDED]);
+    expect(child.map((e) => e.inputValue.case)).toEqual(["inputData", undefined]);
+    expect(child[0]?.inputValue.value).toEqual(create(LiteralMapSchema, { literals: { x: intLiteral(2) } }));
+    for (const nodeId of new Set(sent.map((e) => e.id?.nodeId))) {
+      const events = of(sent, nodeId ?? "");
+      expect(events.filter((e) => e.inputValue.case === "inputData").length, nodeId).toBeLessThanOrEqual(1);
+      expect(events.slice(1).every((e) => e.inputValue.case === undefined), nodeId).toBe(true);
+    }
+    // A node that waits for a slot is queued in one step and started in a later one: both are sent.
+    const queued = drive(createEngine(closure, { maxParallelism: 1 }), generated).sent;
+    expect(queued.some((e) => e.phase === NodeExecutionPhase.QUEUED)).toBe(true);
   });
 
   it("leave out a generated workflow admin would refuse, saying why, and still mark the node", () => {
@@ -139,8 +157,9 @@ describe("node events", () => {
     const sent: NodeExecutionEvent[] = [];
     for (const event of [generated[0], { type: "attemptSucceeded", node: "dyn", attempt: 0, dynamic: looseSpec }] as EngineEvent[]) {
       const step = engine.handle(state, event, 1000);
+      const before = state;
       state = step.state;
-      for (const e of eventsOfRecords(producer, step.records, state, 1000, facts)) if (e.kind.case === "nodeEvent") sent.push(e.kind.value);
+      for (const e of eventsOfRecords(producer, step.records, before, state, 1000, facts)) if (e.kind.case === "nodeEvent") sent.push(e.kind.value);
     }
     const running = of(sent, "dyn").find((e) => e.phase === NodeExecutionPhase.DYNAMIC_RUNNING);
     expect(flags(running)).toEqual([true, false, true]);

@@ -34,13 +34,17 @@ export interface NodeFacts extends Pick<WorkflowEngine, "nodeKind" | "generatedW
 }
 
 /**
- * Admin events for what the engine recorded. A node's first report carries its inputs (read from
- * the state after the step); outputs and errors travel inline: admin offloads large ones itself.
- * Every node event says what the node is (is_parent, is_array, is_dynamic); the DYNAMIC_RUNNING
- * event of a dynamic node also carries the workflow it generated, once: admin keeps it.
+ * Admin events for what the engine recorded in one step (`before` is the state the step started
+ * from, `state` the one it produced). A node's first report carries its inputs (admin keeps them);
+ * outputs and errors travel inline: admin offloads large ones itself. A QUEUED record that the same
+ * step follows with another record of the same attempt is not sent: admin makes the same record
+ * from the later event alone, and nobody could have seen the node queued. Every node event says
+ * what the node is (is_parent, is_array, is_dynamic); the DYNAMIC_RUNNING event of a dynamic node
+ * also carries the workflow it generated, once: admin keeps it.
  */
-export function eventsOfRecords(producer: Producer, records: readonly EngineRecord[], state: ExecutionState, reportedAt: number, facts: NodeFacts): Event[] {
-  return records.map((record) => {
+export function eventsOfRecords(producer: Producer, records: readonly EngineRecord[], before: ExecutionState, state: ExecutionState, reportedAt: number, facts: NodeFacts): Event[] {
+  const reported = new Set<string>();
+  return records.flatMap((record, i) => {
     if (record.type === "workflow") {
       const value = create(WorkflowExecutionEventSchema, {
         executionId: producer.executionId,
@@ -50,10 +54,13 @@ export function eventsOfRecords(producer: Producer, records: readonly EngineReco
         occurredAt: timestampFromMs(record.at),
         outputResult: result(record.outputs, record.error),
       });
-      return create(EventSchema, { kind: { case: "workflowEvent", value } });
+      return [create(EventSchema, { kind: { case: "workflowEvent", value } })];
     }
+    if (record.phase === NodeExecutionPhase.QUEUED && supersededInStep(records, i)) return [];
     const parent = parentPathOf(record.node);
-    const inputs = state.nodes.get(record.node)?.inputs;
+    const firstReport = !reported.has(record.node) && before.nodes.get(record.node)?.inputs === undefined;
+    reported.add(record.node);
+    const inputs = firstReport ? state.nodes.get(record.node)?.inputs : undefined;
     const kind = facts.nodeKind(state, record.node);
     const dynamicWorkflow = kind === "dynamic" && record.phase === NodeExecutionPhase.DYNAMIC_RUNNING ? generated(facts, state, record.node) : undefined;
     const value = create(NodeExecutionEventSchema, {
@@ -73,8 +80,24 @@ export function eventsOfRecords(producer: Producer, records: readonly EngineReco
       retryGroup: String(record.attempt),
       ...flagsOf(kind),
     });
-    return create(EventSchema, { kind: { case: "nodeEvent", value } });
+    return [create(EventSchema, { kind: { case: "nodeEvent", value } })];
   });
+}
+
+/**
+ * Whether a later record of the same step moves the same node attempt on from `records[i]` and
+ * says all it said (its cache status; a QUEUED record carries no result).
+ */
+function supersededInStep(records: readonly EngineRecord[], i: number): boolean {
+  const record = records[i];
+  if (record?.type !== "node" || record.error !== undefined || record.outputs !== undefined) return false;
+  for (let j = i + 1; j < records.length; j++) {
+    const later = records[j];
+    if (later?.type === "node" && later.node === record.node) {
+      return later.attempt === record.attempt && (record.cacheStatus === undefined || later.cacheStatus === record.cacheStatus);
+    }
+  }
+  return false;
 }
 
 /** Admin's facts about a node of this kind: branches, sub-workflows, dynamic and array nodes have children. */

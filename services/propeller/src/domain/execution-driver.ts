@@ -178,9 +178,10 @@ export class ExecutionDriver {
         }
         const step = engine.handle(state, item.event, now);
         if (step.state === state && step.decisions.length === 0 && step.records.length === 0) continue;
+        const before = state;
         state = step.state;
         if (item.report !== undefined) events.push(taskEvent(this.producer, item.report));
-        events.push(...eventsOfRecords(this.producer, step.records, state, now, facts));
+        events.push(...eventsOfRecords(this.producer, step.records, before, state, now, facts));
         records.push(...step.records);
         for (const decision of step.decisions) {
           if (isWork(decision)) {
