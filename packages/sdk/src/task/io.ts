@@ -20,6 +20,20 @@ export interface TaskIo {
   readonly singleOutput: boolean;
 }
 
+// The object schemas over a task's inputs and outputs, built once per shape: building one is cheap,
+// but zod compiles a new schema on its first parse, and a warm worker parses on every call.
+const inputObjects = new WeakMap<Shape, z.ZodObject>();
+const outputObjects = new WeakMap<Shape, z.ZodObject>();
+
+function objectOf(cache: WeakMap<Shape, z.ZodObject>, shape: Shape, build: (shape: Shape) => z.ZodObject): z.ZodObject {
+  let schema = cache.get(shape);
+  if (schema === undefined) {
+    schema = build(shape);
+    cache.set(shape, schema);
+  }
+  return schema;
+}
+
 function issuesText(error: z.ZodError, side: string): string {
   return error.issues.map((issue) => `${[side, ...issue.path.map(String)].join(".")}: ${issue.message}`).join("; ");
 }
@@ -46,7 +60,7 @@ export function decodeInputs(io: TaskIo, inputs: LiteralMap): Record<string, unk
     const type = variable.type;
     raw[name] = adaptToSchema(conversion(io, () => fromLiteral(literal, type, `inputs.${name}`)), schema);
   }
-  const parsed = z.object(io.inputSchemas).safeParse(raw);
+  const parsed = objectOf(inputObjects, io.inputSchemas, (shape) => z.object(shape)).safeParse(raw);
   if (!parsed.success) throw new TaskValidationError(`${io.owner}: ${issuesText(parsed.error, "inputs")}`);
   return parsed.data;
 }
@@ -66,7 +80,7 @@ export function encodeOutputs(io: TaskIo, returned: unknown): LiteralMap {
     if (typeof returned !== "object" || returned === null) {
       throw new TaskValidationError(`${io.owner}: expected an object with outputs ${names.join(", ")}, got ${returned === null ? "null" : typeof returned}`);
     }
-    const parsed = z.strictObject(io.outputSchemas).safeParse(returned);
+    const parsed = objectOf(outputObjects, io.outputSchemas, (shape) => z.strictObject(shape)).safeParse(returned);
     if (!parsed.success) throw new TaskValidationError(`${io.owner}: ${issuesText(parsed.error, "outputs")}`);
     values = parsed.data;
   }
