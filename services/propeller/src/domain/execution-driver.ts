@@ -45,8 +45,8 @@ export type DriverEnd = "finished" | "lost" | "stopped";
 
 interface Queued {
   readonly event: EngineEvent;
-  /** The task event that reports the attempt this event answers. */
-  readonly report?: TaskReport;
+  /** The task events that report the attempt this event answers. */
+  readonly reports?: readonly TaskReport[];
 }
 
 type Running = { readonly controller: AbortController; pluginState?: unknown; readonly work: Work };
@@ -180,7 +180,7 @@ export class ExecutionDriver {
         if (step.state === state && step.decisions.length === 0 && step.records.length === 0) continue;
         const before = state;
         state = step.state;
-        if (item.report !== undefined) events.push(taskEvent(this.producer, item.report));
+        for (const report of item.reports ?? []) events.push(taskEvent(this.producer, report));
         events.push(...eventsOfRecords(this.producer, step.records, before, state, now, facts));
         records.push(...step.records);
         for (const decision of step.decisions) {
