@@ -9,11 +9,18 @@ const [service, dataDir, routerUrl] = process.argv.slice(2);
 if ((service !== "router" && service !== "datacatalog" && service !== "admin") || dataDir === undefined) {
   throw new Error(`usage: control-plane-process.ts router|datacatalog|admin DATA_DIR [ROUTER_URL] (got ${process.argv.slice(2).join(" ")})`);
 }
-// The router waits as long as in production before it fails a silent cluster over: the first and
-// last steps of a 100,000-item map hold the replica's event loop for a second or two.
+// The router keeps production's timings, not the tests' quick ones: it waits as long before it
+// fails a silent cluster over (the first and last steps of a 100,000-item map hold the replica's
+// event loop for a second or two), and its background rounds cost what they cost in production.
+const production = loadRouterConfig({}, {});
 const running = await startControlPlaneService(service, dataDir, {
   ...(routerUrl !== undefined && routerUrl !== "" ? { routerUrl } : {}),
-  router: { heartbeatTimeoutMs: loadRouterConfig({}, {}).heartbeatTimeoutMs },
+  router: {
+    heartbeatTimeoutMs: production.heartbeatTimeoutMs,
+    heartbeatIntervalMs: production.heartbeatIntervalMs,
+    rebalanceIntervalMs: production.rebalanceIntervalMs,
+    watchPollMs: production.watchPollMs,
+  },
 });
 let closing: Promise<void> | undefined;
 const close = () => {

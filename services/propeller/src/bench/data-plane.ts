@@ -10,6 +10,7 @@ import { CatalogCacheStatus } from "@skein/idl";
 import { literalTypeOf, map, t, task, toLiteral, workflow } from "@skein/sdk";
 import { summarize, type Summary } from "@skein/testing";
 import { finished, launch, register, startControlPlaneProcesses, startTestPropeller, type ControlPlane } from "../test-support/control-plane.js";
+import { loadPropellerConfig } from "../config.js";
 import { TimingPlugin } from "./noop-plugin.js";
 
 process.env.SKEIN_TEST_DATABASE_URL ??= process.env.DATABASE_URL;
@@ -61,7 +62,10 @@ async function main(): Promise<void> {
   const plane = await startControlPlaneProcesses();
   const tasks = await register(plane.client, { chain, cachedChain, cachedOne, fanOut, three }, "v1");
   const plugin = new TimingPlugin(tasks);
-  const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn" });
+  // Production's lease, claim, heartbeat and poll timings rather than the tests' quick ones: none is
+  // on the path from one node to the next (wake-ups are), but their rounds take their share of CPU.
+  const { leaseTtlMs, claimIntervalMs, heartbeatIntervalMs, pollMs } = loadPropellerConfig({ clusterId: "bench" }, {});
+  const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn", leaseTtlMs, claimIntervalMs, heartbeatIntervalMs, pollMs });
   try {
     const [one, five, fifteen] = loadavg().map((n) => n.toFixed(2));
     console.log(`propeller bench — database: ${propeller.databaseKind}, load average ${one}, ${five}, ${fifteen} on ${cpus().length} cores`);

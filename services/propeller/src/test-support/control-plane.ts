@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { loadAdminConfig, startAdmin } from "@skein/admin";
-import { loadRouterConfig, startClusterRouter } from "@skein/cluster-router";
+import { loadRouterConfig, startClusterRouter, type RouterConfig } from "@skein/cluster-router";
 import { loadDatacatalogConfig, startDatacatalog } from "@skein/datacatalog";
 import { isTerminalWorkflowPhase } from "@skein/engine";
 import { ResourceType, type LiteralMap } from "@skein/idl";
@@ -29,11 +29,11 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-/** Settings of the router that tests and the bench choose differently. */
-export interface RouterOverrides {
-  /** 2 s by default, so that tests of a silent cluster end soon; the bench passes production's default. */
-  readonly heartbeatTimeoutMs?: number;
-}
+/**
+ * Settings of the router that tests and the bench choose differently: tests use short ones so that
+ * a silent cluster is failed over soon; the bench passes production's defaults.
+ */
+export type RouterOverrides = Partial<Pick<RouterConfig, "heartbeatTimeoutMs" | "heartbeatIntervalMs" | "rebalanceIntervalMs" | "watchPollMs">>;
 
 /** One control-plane service serving on a free port, with its own database when tests use PostgreSQL. */
 export interface ServingService {
