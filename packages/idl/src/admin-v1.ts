@@ -1,4 +1,5 @@
 // `skein.admin.v1`, re-exported whole from the generated modules (see index.ts).
+import "./text-encoding.js";
 export * from "./gen/skein/admin/v1/admin_service_pb.js";
 export * from "./gen/skein/admin/v1/attributes_pb.js";
 export * from "./gen/skein/admin/v1/common_pb.js";

@@ -3,6 +3,7 @@
 // (`@skein/idl/validate`), so that loading the types does not load the rule engine.
 // Generated modules are re-exported whole: they are the contract, and listing hundreds of
 // generated names by hand would only drift.
+import "./text-encoding.js";
 export * from "./gen/skein/core/v1/compiler_pb.js";
 export * from "./gen/skein/core/v1/condition_pb.js";
 export * from "./gen/skein/core/v1/dynamic_job_pb.js";
