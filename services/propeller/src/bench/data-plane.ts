@@ -129,9 +129,9 @@ async function cacheHits(plane: ControlPlane): Promise<void> {
 /** A map of FAN_OUT no-op tasks. */
 async function fanOutRate(plane: ControlPlane): Promise<void> {
   const xs = toLiteral(Array.from({ length: FAN_OUT }, (_, i) => i), literalTypeOf(t.list(t.int())));
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 100);
+  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 100);
   const fanStarted = performance.now();
   try {
     await succeeded(plane, await launch(plane.client, "fan_out", "v1", { xs }), 1_800_000);

@@ -40,6 +40,7 @@ export interface AttemptOutcome {
  * dies meanwhile: create is idempotent, so the attempt is found again, not started again.
  */
 const QUICK_END_MS = 5;
+const quickEndPassed = new Error(`the attempt did not end within ${QUICK_END_MS} ms`);
 
 /** Bounds how many attempts run at once on this replica (the `workers` setting). */
 export class Slots {
@@ -216,8 +217,17 @@ export class AttemptRunner {
     const first = await plugin.get(attempt, state);
     if (terminal.has(first.phase)) return first;
     if (plugin.wait === undefined || signal.aborted) return undefined;
-    const soon = AbortSignal.any([signal, AbortSignal.timeout(QUICK_END_MS)]);
-    await plugin.wait(attempt, state, soon);
+    // A plain controller and timer: AbortSignal.timeout and AbortSignal.any cost an exception each.
+    const soon = new AbortController();
+    const stop = () => { soon.abort(quickEndPassed); };
+    const timer = setTimeout(stop, QUICK_END_MS);
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      await plugin.wait(attempt, state, soon.signal);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", stop);
+    }
     const status = await plugin.get(attempt, state);
     return terminal.has(status.phase) ? status : undefined;
   }
