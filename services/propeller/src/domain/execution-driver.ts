@@ -148,9 +148,27 @@ export class ExecutionDriver {
     }
   }
 
+  /**
+   * Handles queued engine events in steps and writes each step in one transaction. Steps are
+   * pipelined one deep: while a step is being written, the next is handled in memory, and written
+   * once the first has landed (steps land in order; each step's delta is taken against the one
+   * before it). Nothing leaves the process before its step has landed: work with effects starts,
+   * aborts are carried out and the outbox is woken only after that step's write.
+   */
   private async loop(engine: WorkflowEngine, start: ExecutionState, persistedAtStart: ExecutionState | undefined): Promise<DriverEnd> {
     let state = start;
     let persisted = persistedAtStart;
+    /** The state the next step's delta is taken against: the last step's, written or being written. */
+    let base = persistedAtStart;
+    /** The step being written, with what to do once it has landed (true: the execution is finished). */
+    let writing: { readonly landed: Promise<void>; readonly after: () => boolean } | undefined;
+    const land = async (): Promise<boolean> => {
+      if (writing === undefined) return false;
+      const { landed, after } = writing;
+      writing = undefined;
+      await landed;
+      return after();
+    };
     const facts: NodeFacts = {
       nodeKind: (s, path) => engine.nodeKind(s, path),
       generatedWorkflow: (s, path) => engine.generatedWorkflow(s, path),
@@ -158,6 +176,10 @@ export class ExecutionDriver {
     };
     while (!this.stop.signal.aborted) {
       if (this.queue.length === 0) {
+        if (writing !== undefined) {
+          if (await land()) return "finished";
+          continue;
+        }
         if (persisted !== undefined && isTerminalWorkflowPhase(persisted.phase)) return "finished";
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
@@ -207,11 +229,12 @@ export class ExecutionDriver {
       }
       const done = isTerminalWorkflowPhase(state.phase);
       // Work that only reads (a cache lookup, a timer, a wait for a signal) starts while its step
-      // is written: its answer is handled only after the write, and after a crash the step is
-      // simply taken again. Work with effects elsewhere starts only once its step is stored.
+      // is written: its answer changes nothing outside this process before the step has landed,
+      // and after a crash the step is simply taken again. Work with effects elsewhere starts only
+      // once its step is stored.
       if (!done) for (const key of started) this.startIfReadOnly(key);
-      const delta = encodeStateDelta(persisted, state);
-      await this.deps.store.commitStep(this.lease, {
+      const delta = encodeStateDelta(base, state);
+      const step = {
         header: delta.header,
         ...(delta.executionData !== undefined ? { executionData: delta.executionData } : {}),
         nodes: delta.nodes,
@@ -224,16 +247,31 @@ export class ExecutionDriver {
         removeWork: [...dirty].filter((key) => !this.open.has(key)),
         events: events.map((e) => toBinary(EventSchema, e)),
         done,
-      });
-      persisted = state;
-      this.deps.wakeOutbox();
-      for (const decision of aborts) this.abort(decision);
-      if (done) return "finished";
-      for (const key of started) {
-        const work = this.open.get(key);
-        if (work !== undefined && !this.running.has(key)) this.carryOut(key, work, undefined);
-      }
+      };
+      // The step before this one lands first.
+      if (await land()) return "finished";
+      const landed = this.deps.store.commitStep(this.lease, step);
+      // Awaited by land(); this keeps a failed write from counting as unhandled meanwhile.
+      landed.catch(() => undefined);
+      const written = state;
+      base = written;
+      writing = {
+        landed,
+        after: () => {
+          persisted = written;
+          this.deps.wakeOutbox();
+          for (const decision of aborts) this.abort(decision);
+          if (done) return true;
+          for (const key of started) {
+            const work = this.open.get(key);
+            if (work !== undefined && !this.running.has(key)) this.carryOut(key, work, undefined);
+          }
+          return false;
+        },
+      };
     }
+    // Stopping: the step being written still lands (or fails) before the driver ends.
+    if (writing !== undefined && (await land())) return "finished";
     return "stopped";
   }
 
