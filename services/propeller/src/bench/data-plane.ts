@@ -69,8 +69,8 @@ async function main(): Promise<void> {
   try {
     const [one, five, fifteen] = loadavg().map((n) => n.toFixed(2));
     console.log(`propeller bench — database: ${propeller.databaseKind}, load average ${one}, ${five}, ${fifteen} on ${cpus().length} cores`);
-    const heapCap = process.execArgv.find((a) => a.startsWith("--max-old-space-size="));
-    console.log(`  cd services/propeller && ${process.env.SKEIN_TEST_DATABASE_URL !== undefined ? "SKEIN_TEST_DATABASE_URL=… " : ""}node ${heapCap !== undefined ? `${heapCap} ` : ""}--import tsx src/bench/data-plane.ts`);
+    const heapFlags = process.execArgv.filter((a) => a.startsWith("--max-old-space-size=") || a.startsWith("--max-semi-space-size="));
+    console.log(`  cd services/propeller && ${process.env.SKEIN_TEST_DATABASE_URL !== undefined ? "SKEIN_TEST_DATABASE_URL=… " : ""}node ${heapFlags.map((f) => `${f} `).join("")}--import tsx src/bench/data-plane.ts`);
 
     if (PARTS.has("transition")) await transition(plane, plugin);
     if (PARTS.has("cache")) await cacheHits(plane);
