@@ -1,17 +1,24 @@
-import type { ServiceSetup } from "@skein/server";
+import type { BackgroundLoop, ServiceSetup } from "@skein/server";
 import { CatalogCache } from "./cache/catalog-cache.js";
 import type { PropellerContext } from "./context.js";
 import { AssignmentFollower } from "./domain/assignment-follower.js";
 import { AttemptRunner, Slots } from "./domain/attempt-runner.js";
 import { OutboxSender } from "./domain/outbox-sender.js";
+import { OutboxThread } from "./domain/outbox-thread.js";
 import { Propeller } from "./domain/propeller.js";
 import { migratePropellerToLatest } from "./migrations/index.js";
-import { ExecutionStore } from "./repositories/execution-store.js";
+import { ExecutionStore, type ExecutionKey } from "./repositories/execution-store.js";
+
+/** What sends the outbox to admin: on this thread, or on one of its own. */
+export interface Outbox {
+  wake(): void;
+  loop(): BackgroundLoop;
+}
 
 /** The replica's parts, for setup() and for tests that look inside. */
 export interface PropellerService extends ServiceSetup {
   readonly propeller: Propeller;
-  readonly outbox: OutboxSender;
+  readonly outbox: Outbox;
 }
 
 /**
@@ -26,15 +33,14 @@ export async function setup(ctx: PropellerContext): Promise<PropellerService> {
   if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
   const store = new ExecutionStore(ctx.db);
   const disowned: { propeller?: Propeller } = {};
-  const outbox = new OutboxSender({
-    cluster: config.clusterId,
-    db: ctx.db,
-    store,
-    admin: ctx.admin,
-    logger: logger.child("propeller.outbox"),
-    onDisowned: (key) => disowned.propeller?.halt(key, "revoke"),
-    idleMs: 1000,
-  });
+  const onDisowned = (key: ExecutionKey) => disowned.propeller?.halt(key, "revoke");
+  // With PostgreSQL the outbox has a thread of its own, so that admin hears of steps while the
+  // engine is busy; the embedded database lives in this thread, and so does its sender.
+  const outbox: Outbox =
+    config.databaseUrl !== undefined
+      ? new OutboxThread({ cluster: config.clusterId, databaseUrl: config.databaseUrl, adminEndpoint: config.adminEndpoint, logLevel: config.logLevel, idleMs: 1000, logger: logger.child("propeller.outbox"), onDisowned })
+      : new OutboxSender({ cluster: config.clusterId, db: ctx.db, store, admin: ctx.admin, logger: logger.child("propeller.outbox"), onDisowned, idleMs: 1000 });
+  if (outbox instanceof OutboxThread) await outbox.started;
   const wakeOutbox = () => { outbox.wake(); };
   const attempts = new AttemptRunner({
     plugins: ctx.plugins,
