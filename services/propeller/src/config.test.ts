@@ -12,6 +12,12 @@ describe("propeller config", () => {
     expect(config.labels).toEqual({ region: "eu-west", gpu: "true" });
   });
 
+  it("sends the outbox from a thread of its own unless SKEIN_PROPELLER_OUTBOX_THREAD=false, and refuses other values", () => {
+    expect(loadPropellerConfig({}, {}).outboxThread).toBe(true);
+    expect(loadPropellerConfig({}, { SKEIN_PROPELLER_OUTBOX_THREAD: "false" }).outboxThread).toBe(false);
+    expect(() => loadPropellerConfig({}, { SKEIN_PROPELLER_OUTBOX_THREAD: "sometimes" })).toThrow(/SKEIN_PROPELLER_OUTBOX_THREAD/);
+  });
+
   it("rejects a malformed label and a cluster id with capitals, reporting both", () => {
     expect(() => loadPropellerConfig({ clusterId: "Local_A" }, { SKEIN_CLUSTER_LABELS: "re gion=x" })).toThrow(
       /clusterId: must be a lowercase DNS label[\s\S]*labels \(from SKEIN_CLUSTER_LABELS\): label "re gion=x"/,

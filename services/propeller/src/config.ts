@@ -60,6 +60,13 @@ export const propellerConfigSchema = z.object({
   quotaLeaseMs: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
   /** Engine events handled per transaction at most. */
   maxBatch: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /**
+   * With PostgreSQL, send the outbox from a worker thread of its own (the default), so that its
+   * calls to admin do not wait behind the engine's steps; false sends it from the main thread.
+   */
+  outboxThread: z
+    .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")])
+    .default(true),
   /** Local directory for code bundles, attempt directories and checkpoints; `<dataDir>/propeller-<clusterId>` by default. */
   workDir: z.string().min(1).optional(),
 });
@@ -88,6 +95,7 @@ export function loadPropellerConfig(
       heartbeatIntervalMs: "SKEIN_PROPELLER_HEARTBEAT_INTERVAL_MS",
       pollMs: "SKEIN_PROPELLER_POLL_MS",
       maxBatch: "SKEIN_PROPELLER_MAX_BATCH",
+      outboxThread: "SKEIN_PROPELLER_OUTBOX_THREAD",
       defaultArrayParallelism: "SKEIN_PROPELLER_DEFAULT_ARRAY_PARALLELISM",
       quotaLeaseMs: "SKEIN_PROPELLER_QUOTA_LEASE_MS",
       cacheReservationHeartbeatMs: "SKEIN_PROPELLER_CACHE_RESERVATION_HEARTBEAT_MS",

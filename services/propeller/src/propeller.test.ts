@@ -20,10 +20,10 @@ afterAll(async () => {
 });
 
 describe("propeller", () => {
-  it("runs an assigned execution end to end and reports every node to admin", async () => {
+  it("runs an assigned execution end to end and reports every node to admin (from the outbox thread with PostgreSQL)", async () => {
     const tasks = await register(plane.client, { hello }, "v1");
     const plugin = new InProcessTaskPlugin(tasks);
-    const propeller = await startTestPropeller(plane, plugin, { clusterId: "east" });
+    const propeller = await startTestPropeller(plane, plugin, { clusterId: "east", outboxThread: true });
     try {
       const name = await launch(plane.client, "hello", "v1", { name: str("Ada") });
       const execution = await finished(plane.client, name);

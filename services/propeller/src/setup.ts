@@ -37,7 +37,7 @@ export async function setup(ctx: PropellerContext): Promise<PropellerService> {
   // With PostgreSQL the outbox has a thread of its own, so that admin hears of steps while the
   // engine is busy; the embedded database lives in this thread, and so does its sender.
   const outbox: Outbox =
-    config.databaseUrl !== undefined
+    config.databaseUrl !== undefined && config.outboxThread
       ? new OutboxThread({ cluster: config.clusterId, databaseUrl: config.databaseUrl, adminEndpoint: config.adminEndpoint, logLevel: config.logLevel, idleMs: 1000, logger: logger.child("propeller.outbox"), onDisowned })
       : new OutboxSender({ cluster: config.clusterId, db: ctx.db, store, admin: ctx.admin, logger: logger.child("propeller.outbox"), onDisowned, idleMs: 1000 });
   if (outbox instanceof OutboxThread) await outbox.started;

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   // Production's lease, claim, heartbeat and poll timings rather than the tests' quick ones: none is
   // on the path from one node to the next (wake-ups are), but their rounds take their share of CPU.
   const { leaseTtlMs, claimIntervalMs, heartbeatIntervalMs, pollMs } = loadPropellerConfig({ clusterId: "bench" }, {});
-  const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn", leaseTtlMs, claimIntervalMs, heartbeatIntervalMs, pollMs });
+  const propeller = await startTestPropeller(plane, plugin, { clusterId: "bench", workers: 256, capacity: 200, logLevel: "warn", leaseTtlMs, claimIntervalMs, heartbeatIntervalMs, pollMs, outboxThread: true });
   try {
     const [one, five, fifteen] = loadavg().map((n) => n.toFixed(2));
     console.log(`propeller bench — database: ${propeller.databaseKind}, load average ${one}, ${five}, ${fifteen} on ${cpus().length} cores`);

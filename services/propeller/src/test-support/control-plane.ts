@@ -179,6 +179,9 @@ export async function startTestPropeller(
       claimIntervalMs: 100,
       heartbeatIntervalMs: 200,
       pollMs: 50,
+      // The outbox thread loads the propeller's TypeScript anew, which is slow on a loaded test
+      // machine: tests send from the main thread unless they ask (propeller.test.ts does).
+      outboxThread: false,
       ...(process.env.SKEIN_TEST_LOGS !== undefined ? { logLevel: "debug" as const } : {}),
       ...overrides,
     },
