@@ -149,7 +149,7 @@ class BatchApplier {
    * Each gets its message encoded and one change logged when the changes are written: the batch
    * commits as one, so no reader could have seen the states a record passed through inside it.
    */
-  readonly #unlogged = new Map<string, { readonly kind: NewChange["kind"]; readonly execution: ExecutionKey; readonly node: string }>();
+  readonly #unlogged = new Map<string, UnloggedChange>();
   readonly #now: Date;
 
   constructor(
@@ -303,11 +303,11 @@ class BatchApplier {
     this.#putNode(p.execution, key, { ...row, is_parent: true, updated_at: this.#now });
   }
 
-  // The row changed: keep it for the write, its change to be logged.
+  // The row changed: keep it for the write, its change to be logged (which encodes its message).
   #putNode(execution: ExecutionKey, key: string, row: NodeExecutionRow): void {
-    this.#nodes.set(key, { ...row, message: null });
+    this.#nodes.set(key, row);
     this.#dirtyNodes.add(key);
-    this.#changed(`node ${key}`, { kind: "node", execution, node: key });
+    this.#changed({ kind: "node", key, execution, nodeKey: key });
   }
 
   async #applyTask(p: Extract<ParsedEvent, { kind: "task" }>): Promise<EventVerdict> {
@@ -329,9 +329,9 @@ class BatchApplier {
     const phase = p.event.phase as Exclude<TaskExecutionPhase, TaskExecutionPhase.UNSPECIFIED>;
     const data = await this.#storeData(p.execution, { kind: "task", nodeId: p.node.nodeId, attempt: p.task.retryAttempt }, inlineDataOf(p.event));
     if (isVerdict(data)) return data;
-    this.#tasks.set(taskKey, { ...applyTaskEvent(stored, p.event, phase, this.#now, data), message: null });
+    this.#tasks.set(taskKey, applyTaskEvent(stored, p.event, phase, this.#now, data));
     this.#dirtyTasks.add(taskKey);
-    this.#changed(`task ${taskKey}`, { kind: "task", execution: p.execution, node: nodeExecutionKeyText(p.node) });
+    this.#changed({ kind: "task", key: taskKey, execution: p.execution, nodeKey: nodeExecutionKeyText(p.node) });
     return result;
   }
 
@@ -346,7 +346,8 @@ class BatchApplier {
     }
   }
 
-  #changed(record: string, change: { readonly kind: NewChange["kind"]; readonly execution: ExecutionKey; readonly node: string }): void {
+  #changed(change: UnloggedChange): void {
+    const record = `${change.kind} ${change.key}`;
     this.#unlogged.delete(record);
     this.#unlogged.set(record, change);
     this.effects.touched.add(executionKeyText(change.execution));
@@ -355,8 +356,7 @@ class BatchApplier {
   // Encodes each changed record's message once (the row keeps it) and logs one change for it.
   async #flushChanges(): Promise<void> {
     const pending: NewChange[] = [];
-    for (const [record, { kind, execution, node }] of this.#unlogged) {
-      const key = record.slice(kind.length + 1);
+    for (const { kind, key, execution, nodeKey } of this.#unlogged.values()) {
       let payload: Uint8Array;
       if (kind === "node") {
         const row = this.#nodes.get(key) as NodeExecutionRow;
@@ -364,7 +364,7 @@ class BatchApplier {
         this.#nodes.set(key, { ...row, message: payload });
       } else {
         const row = this.#tasks.get(key) as TaskExecutionRow;
-        payload = toBinary(TaskExecutionSchema, taskExecutionFromRow(row, this.#nodes.get(node)?.is_dynamic ?? false));
+        payload = toBinary(TaskExecutionSchema, taskExecutionFromRow(row, this.#nodes.get(nodeKey)?.is_dynamic ?? false));
         this.#tasks.set(key, { ...row, message: payload });
       }
       pending.push({ project: execution.project, domain: execution.domain, executionName: execution.name, kind, payload });
@@ -372,6 +372,14 @@ class BatchApplier {
     this.#unlogged.clear();
     await this.deps.changes.insertMany(pending, this.trx);
   }
+}
+
+/** A node or task record changed in the batch and not yet logged; `nodeKey` is its node's key. */
+interface UnloggedChange {
+  readonly kind: NewChange["kind"];
+  readonly key: string;
+  readonly execution: ExecutionKey;
+  readonly nodeKey: string;
 }
 
 /** The child execution a node event names, when it runs a launch plan. */
