@@ -44,7 +44,9 @@ export interface NodeFacts extends Pick<WorkflowEngine, "nodeKind" | "generatedW
  */
 export function eventsOfRecords(producer: Producer, records: readonly EngineRecord[], before: ExecutionState, state: ExecutionState, reportedAt: number, facts: NodeFacts): Event[] {
   const reported = new Set<string>();
-  return records.flatMap((record, i) => {
+  const superseded = supersededQueued(records);
+  const events: Event[] = [];
+  records.forEach((record, i) => {
     if (record.type === "workflow") {
       const value = create(WorkflowExecutionEventSchema, {
         executionId: producer.executionId,
@@ -54,9 +56,10 @@ export function eventsOfRecords(producer: Producer, records: readonly EngineReco
         occurredAt: timestampFromMs(record.at),
         outputResult: result(record.outputs, record.error),
       });
-      return [create(EventSchema, { kind: { case: "workflowEvent", value } })];
+      events.push(create(EventSchema, { kind: { case: "workflowEvent", value } }));
+      return;
     }
-    if (record.phase === NodeExecutionPhase.QUEUED && supersededInStep(records, i)) return [];
+    if (superseded?.has(i) === true) return;
     const parent = parentPathOf(record.node);
     const firstReport = !reported.has(record.node) && before.nodes.get(record.node)?.inputs === undefined;
     reported.add(record.node);
@@ -80,24 +83,31 @@ export function eventsOfRecords(producer: Producer, records: readonly EngineReco
       retryGroup: String(record.attempt),
       ...flagsOf(kind),
     });
-    return [create(EventSchema, { kind: { case: "nodeEvent", value } })];
+    events.push(create(EventSchema, { kind: { case: "nodeEvent", value } }));
   });
+  return events;
 }
 
 /**
- * Whether a later record of the same step moves the same node attempt on from `records[i]` and
- * says all it said (its cache status; a QUEUED record carries no result).
+ * The indexes of QUEUED records that a later record of the same step moves on from: the same node
+ * attempt, saying all the QUEUED record said (its cache status; it carries no result). One pass
+ * from the end; undefined when the step queued nothing.
  */
-function supersededInStep(records: readonly EngineRecord[], i: number): boolean {
-  const record = records[i];
-  if (record?.type !== "node" || record.error !== undefined || record.outputs !== undefined) return false;
-  for (let j = i + 1; j < records.length; j++) {
-    const later = records[j];
-    if (later?.type === "node" && later.node === record.node) {
-      return later.attempt === record.attempt && (record.cacheStatus === undefined || later.cacheStatus === record.cacheStatus);
+function supersededQueued(records: readonly EngineRecord[]): Set<number> | undefined {
+  if (!records.some((r) => r.type === "node" && r.phase === NodeExecutionPhase.QUEUED)) return undefined;
+  const indexes = new Set<number>();
+  const next = new Map<string, Extract<EngineRecord, { type: "node" }>>();
+  for (let i = records.length - 1; i >= 0; i--) {
+    const record = records[i];
+    if (record?.type !== "node") continue;
+    const later = next.get(record.node);
+    if (record.phase === NodeExecutionPhase.QUEUED && later !== undefined && later.attempt === record.attempt && record.error === undefined && record.outputs === undefined &&
+      (record.cacheStatus === undefined || later.cacheStatus === record.cacheStatus)) {
+      indexes.add(i);
     }
+    next.set(record.node, record);
   }
-  return false;
+  return indexes;
 }
 
 /** Admin's facts about a node of this kind: branches, sub-workflows, dynamic and array nodes have children. */
