@@ -13,13 +13,23 @@ export interface PropellerClients {
   close(): void;
 }
 
+/** An HTTP/2 transport on a session of its own, kept in `sessions` to be closed. */
+function sessionTransport(baseUrl: string, sessions: Http2SessionManager[]) {
+  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+  sessions.push(sessionManager);
+  return createConnectTransport({ baseUrl, httpVersion: "2", sessionManager });
+}
+
+/** Admin alone, on a session of its own (the outbox thread's). */
+export function connectAdmin(adminEndpoint: string): { readonly admin: Client<typeof AdminService>; close(): void } {
+  const sessions: Http2SessionManager[] = [];
+  const admin = createClient(AdminService, sessionTransport(adminEndpoint, sessions));
+  return { admin, close: () => { for (const s of sessions) s.abort(); } };
+}
+
 export function connectClients(config: Pick<PropellerConfig, "adminEndpoint" | "routerEndpoint" | "datacatalogEndpoint">): PropellerClients {
   const sessions: Http2SessionManager[] = [];
-  const transport = (baseUrl: string) => {
-    const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
-    sessions.push(sessionManager);
-    return createConnectTransport({ baseUrl, httpVersion: "2", sessionManager });
-  };
+  const transport = (baseUrl: string) => sessionTransport(baseUrl, sessions);
   return {
     admin: createClient(AdminService, transport(config.adminEndpoint)),
     // HTTP/1.1 for the router: its long-lived WatchAssignments stream and rare heartbeats gain

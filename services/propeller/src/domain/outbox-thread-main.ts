@@ -2,7 +2,7 @@
 // pool and an admin connection of its own, driven by messages from the replica's main thread.
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "@skein/server";
-import { connectClients } from "../clients.js";
+import { connectAdmin } from "../clients.js";
 import { openPropellerDatabase } from "../database.js";
 import { ExecutionStore } from "../repositories/execution-store.js";
 import { OutboxSender } from "./outbox-sender.js";
@@ -14,7 +14,7 @@ const data = workerData as OutboxThreadData;
 const post = (message: FromOutboxThread) => { port.postMessage(message); };
 
 const handle = await openPropellerDatabase({ databaseUrl: data.databaseUrl, dataDir: "", clusterId: data.cluster });
-const clients = connectClients({ adminEndpoint: data.adminEndpoint, routerEndpoint: data.adminEndpoint, datacatalogEndpoint: data.adminEndpoint });
+const clients = connectAdmin(data.adminEndpoint);
 const stop = new AbortController();
 const sender = new OutboxSender({
   cluster: data.cluster,

@@ -54,11 +54,11 @@ export class OutboxThread {
 
   private async run(signal: AbortSignal): Promise<void> {
     const { logger } = this.options;
+    const stopped = new Promise<undefined>((resolve) => { signal.addEventListener("abort", () => { resolve(undefined); }, { once: true }); });
     while (!signal.aborted) {
       const worker = this.worker ?? this.start();
       const exited = once(worker, "exit").then(([code]) => code as number);
-      const stopped = new Promise<void>((resolve) => { signal.addEventListener("abort", () => { resolve(); }, { once: true }); });
-      const code = await Promise.race([exited, stopped.then(() => undefined)]);
+      const code = await Promise.race([exited, stopped]);
       if (code === undefined) {
         worker.postMessage("stop" satisfies ToOutboxThread);
         const ended = await Promise.race([exited, sleep(10_000).then(() => undefined)]);
@@ -66,7 +66,6 @@ export class OutboxThread {
         break;
       }
       this.worker = undefined;
-      this.markStarted();
       logger.error("the outbox thread stopped; starting it again", { code });
       await sleep(1000, signal).catch(() => undefined);
     }
@@ -87,6 +86,8 @@ export class OutboxThread {
       else logger[message.level](message.msg, message.fields);
     });
     worker.on("error", (error) => { logger.error("the outbox thread failed", { error }); });
+    // A thread that ends before it listens settles `started` too (setup goes on; the loop starts another).
+    worker.once("exit", () => { this.markStarted(); });
     // The thread never keeps the process alive on its own: a step's events that a thread cut
     // short did not send stay in the outbox for the next one.
     worker.unref();
